@@ -1,0 +1,66 @@
+namespace ApprovalOrchestrator.Core.Definitions;
+
+/// <summary>
+/// A parsed, validated workflow definition: how requests are classified and what each risk leads to.
+/// Immutable once published; <see cref="DefinitionRef"/> identifies one published version.
+/// </summary>
+public sealed record WorkflowDefinition(
+    string Id,
+    string Name,
+    string? Description,
+    ClassificationPolicy Classification,
+    IReadOnlyDictionary<string, RoutePolicy> Routes,
+    ExecutionPolicy Execution)
+{
+    /// <summary>The route a classification leads to: the winning rule's explicit route, else the route named after the risk.</summary>
+    public RoutePolicy RouteFor(string routeName) =>
+        Routes.TryGetValue(routeName, out var route)
+            ? route
+            : throw new InvalidOperationException($"Definition '{Id}' has no route '{routeName}'.");
+}
+
+/// <summary>The outcome when no rule matches, and the ordered rules.</summary>
+public sealed record ClassificationPolicy(ClassificationDefault Default, IReadOnlyList<ClassificationRule> Rules);
+
+public sealed record ClassificationDefault(RiskLevel Risk, string Category, double Confidence, string Reason);
+
+/// <summary>
+/// A rule matches when any of its terms occurs as whole words (or their inflections) in the normalised request.
+/// <see cref="Route"/> overrides the risk's own route (e.g. a red rule that blocks outright).
+/// </summary>
+public sealed record ClassificationRule(
+    string Id,
+    RiskLevel Risk,
+    string Category,
+    double Confidence,
+    string Reason,
+    IReadOnlyList<string> Terms,
+    string? Route = null);
+
+public enum RouteAction
+{
+    Execute,
+    Approve,
+    Block,
+}
+
+public enum ExpiryAction
+{
+    Reject,
+}
+
+/// <summary>What a classification leads to. Approve routes have one or more escalation tiers.</summary>
+public sealed record RoutePolicy(
+    string Name,
+    RouteAction Action,
+    IReadOnlyList<ApprovalTier> Tiers,
+    ExpiryAction OnExpiry = ExpiryAction.Reject);
+
+/// <summary>One escalation tier: who must approve, how many distinct people, and how long they have before the next tier.</summary>
+public sealed record ApprovalTier(string Group, int RequiredApprovals, TimeSpan Timeout);
+
+/// <summary>How an approved request is carried out through the Gateway.</summary>
+public sealed record ExecutionPolicy(string DefaultAgentId, TimeSpan Timeout);
+
+/// <summary>Identifies one published version of a definition; stamped on every decision and audit event.</summary>
+public sealed record DefinitionRef(string Id, int Version, string Hash);

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace ApprovalOrchestrator.Runtime.Execution;
+
+/// <summary>
+/// Everything needed to carry out one approved request through the OpenClaw Gateway.
+/// A call with <see cref="ToolName"/> goes to <c>/tools/invoke</c>; otherwise to <c>/v1/chat/completions</c>.
+/// </summary>
+public sealed record GatewayCall(
+    Guid InstanceId,
+    string Requester,
+    string AgentId,
+    string Text,
+    string ClassificationJson,
+    string? ToolName,
+    string? ToolAction,
+    JsonElement? ToolArgs,
+    string SessionKey,
+    string IdempotencyKey,
+    TimeSpan Timeout)
+{
+    public bool IsToolInvocation => ToolName is not null;
+}
+
+/// <summary>An HTTP request as sent (or as it would be sent). The Authorization header is always redacted.</summary>
+public sealed record GatewayHttpRequest(
+    string Method,
+    string Url,
+    IReadOnlyDictionary<string, string> Headers,
+    JsonElement Body);
+
+public enum GatewayOutcomeStatus
+{
+    /// <summary>The Gateway answered 2xx (and, for tools, <c>ok: true</c>).</summary>
+    Succeeded,
+
+    /// <summary>The Gateway refused or failed, or could not be reached within the bounded retries.</summary>
+    Failed,
+
+    /// <summary>No Gateway is configured: nothing was sent.</summary>
+    DryRun,
+}
+
+/// <summary>What came of a <see cref="GatewayCall"/>. Never holds the Gateway token.</summary>
+public sealed record GatewayOutcome(
+    GatewayOutcomeStatus Status,
+    GatewayHttpRequest Request,
+    int? HttpStatus,
+    JsonElement? Response,
+    string? Error,
+    string? ErrorType,
+    int Attempts);
+
+/// <summary>
+/// Sends calls to the Gateway. Chat calls (read-only) may be retried inside; tool invocations are sent at most once
+/// per <see cref="SendAsync"/> — the engine guarantees at-most-once across crashes by recording the start first.
+/// </summary>
+public interface IGatewayClient
+{
+    /// <summary>False when no <c>Gateway:BaseUrl</c> is configured: <see cref="SendAsync"/> then returns a dry-run outcome.</summary>
+    bool IsConfigured { get; }
+
+    Task<GatewayOutcome> SendAsync(GatewayCall call, CancellationToken cancellationToken);
+}
