@@ -1,6 +1,12 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using ApprovalOrchestrator.Server.Demo;
+using ApprovalOrchestrator.Server.Hosting;
 
-app.MapGet("/", () => "Hello World!");
+if (args.Length > 0 && args[0] == "demo")
+{
+    return await DemoCommand.RunAsync(args[1..]);
+}
 
-app.Run();
+var app = ServerApp.Build(args);
+await ServerApp.InitializeAsync(app.Services, app.Environment.ContentRootPath);
+await app.RunAsync();
+return 0;

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using ApprovalOrchestrator.Core.Classification;
+using ApprovalOrchestrator.Core.Definitions;
+
+namespace ApprovalOrchestrator.Core.Workflow;
+
+/// <summary>
+/// The whole durable state of one request's workflow. Persisted as one row (with a version column for
+/// optimistic concurrency); the state machine maps it, with an event, to its next value.
+/// </summary>
+public sealed record WorkflowInstance(
+    Guid Id,
+    AgentRequest Request,
+    DefinitionRef Definition,
+    InstanceStatus Status,
+    ClassificationResult? Classification,
+    IReadOnlyList<ApprovalTask> Tasks,
+    ExecutionState? Execution,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public ApprovalTask? FindTask(Guid taskId) => Tasks.FirstOrDefault(t => t.Id == taskId);
+
+    public ApprovalDecision? FindDecision(string decisionId) =>
+        Tasks.SelectMany(t => t.Decisions).FirstOrDefault(d => d.DecisionId == decisionId);
+
+    public WorkflowInstance WithTask(ApprovalTask task) =>
+        this with { Tasks = Tasks.Select(t => t.Id == task.Id ? task : t).ToArray() };
+}
+
+/// <summary>What the agent asked for, as submitted. <see cref="RequestId"/> is the client's idempotency key.</summary>
+public sealed record AgentRequest(
+    string RequestId,
+    string Requester,
+    string AgentId,
+    string Text,
+    ToolSpec? Tool);
+
+public sealed record ToolSpec(string Name, string? Action, JsonElement? Args);
+
+public enum ApprovalTaskStatus
+{
+    Open,
+    Approved,
+    Rejected,
+    Expired,
+}
+
+/// <summary>
+/// One approval gate. Escalation moves the same task to the next tier (new group, due time and timer token), so links
+/// to a task stay valid; approvals count only at the tier they were given in.
+/// </summary>
+public sealed record ApprovalTask(
+    Guid Id,
+    int Tier,
+    string Group,
+    int RequiredApprovals,
+    ApprovalTaskStatus Status,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset DueAt,
+    string TimerToken,
+    IReadOnlyList<ApprovalDecision> Decisions)
+{
+    /// <summary>Distinct people who approved at the current tier.</summary>
+    public IReadOnlyList<string> ApproversAtCurrentTier =>
+        Decisions.Where(d => d.Verdict == Verdict.Approve && d.Tier == Tier)
+            .Select(d => d.Actor).Distinct(StringComparer.Ordinal).ToArray();
+}
+
+public enum Verdict
+{
+    Approve,
+    Reject,
+}
+
+/// <summary>A signal from a person. <see cref="DecisionId"/> makes it idempotent.</summary>
+public sealed record ApprovalDecision(
+    string DecisionId,
+    string Actor,
+    Verdict Verdict,
+    string? Comment,
+    int Tier,
+    string Group,
+    DateTimeOffset At);
+
+/// <summary>
+/// The execution attempt. <see cref="StartedBy"/> names the process run that recorded the start, so a later run can tell
+/// a crashed call (never re-sent when it is a tool invocation) from one still in flight.
+/// </summary>
+public sealed record ExecutionState(
+    int Attempt,
+    string StartedBy,
+    DateTimeOffset StartedAt,
+    string IdempotencyKey,
+    DateTimeOffset? FinishedAt,
+    ExecutionResult? Result);
+
+/// <summary>What came of the execution, as recorded (the outcome document never holds a secret).</summary>
+public sealed record ExecutionResult(ExecutionResultKind Kind, string? Error, JsonElement Outcome);
+
+public enum ExecutionResultKind
+{
+    Succeeded,
+    Failed,
+    DryRun,
+}

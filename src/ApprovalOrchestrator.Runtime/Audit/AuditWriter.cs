@@ -1,0 +1,45 @@
+using System.Data;
+using ApprovalOrchestrator.Core.Audit;
+using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Runtime.Storage;
+using Dapper;
+
+namespace ApprovalOrchestrator.Runtime.Audit;
+
+/// <summary>Appends to an instance's hash chain inside the step's transaction.</summary>
+internal static class AuditWriter
+{
+    public static async Task AppendAsync(
+        IDbConnection connection, IDbTransaction tx, Guid instanceId, DefinitionRef definition,
+        string kind, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> data)
+    {
+        var head = await connection.QuerySingleOrDefaultAsync<(long Seq, string Hash)?>(
+            "SELECT seq, hash FROM audit_events WHERE instance_id = @id ORDER BY seq DESC LIMIT 1", new { id = instanceId.ToString() }, tx);
+        var seq = (int)(head?.Seq ?? 0) + 1;
+        var previous = head?.Hash ?? AuditChain.Genesis;
+        // Hash the instant exactly as it will be read back, so verification recomputes the same text.
+        var stored = Timestamps.Parse(Timestamps.ToText(at));
+        var dataJson = Json.Serialize(data);
+        var hash = AuditChain.ComputeHash(previous, instanceId, seq, kind, actor, stored, definition.Id, definition.Version, definition.Hash, dataJson);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO audit_events (instance_id, seq, kind, actor, at, definition_id, definition_version, definition_hash, data, prev_hash, hash)
+            VALUES (@InstanceId, @Seq, @Kind, @Actor, @At, @DefinitionId, @DefinitionVersion, @DefinitionHash, @Data, @PrevHash, @Hash)
+            """,
+            new
+            {
+                InstanceId = instanceId.ToString(),
+                Seq = seq,
+                Kind = kind,
+                Actor = actor,
+                At = Timestamps.ToText(stored),
+                DefinitionId = definition.Id,
+                DefinitionVersion = definition.Version,
+                DefinitionHash = definition.Hash,
+                Data = dataJson,
+                PrevHash = previous,
+                Hash = hash,
+            },
+            tx);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Intake;
+using ApprovalOrchestrator.Core.Workflow;
+using ApprovalOrchestrator.Runtime.Definitions;
+using ApprovalOrchestrator.Runtime.Messaging;
+using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Timers;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalOrchestrator.Runtime.Engine;
+
+/// <summary>
+/// The imperative shell around <see cref="WorkflowStateMachine"/>: one step = one write transaction holding the new
+/// instance state, its audit events, the timers it arms or cancels, and the messages it sends (outbox). Quartz and the
+/// bus are told only after commit; if that is lost to a crash, recovery re-derives it from the committed rows.
+/// </summary>
+public sealed class WorkflowEngine(
+    SqliteDatabase database,
+    DefinitionCatalog definitions,
+    TimerScheduler timers,
+    OutboxSignal outboxSignal,
+    IOptions<WorkflowsOptions> workflowOptions,
+    TimeProvider clock,
+    ILogger<WorkflowEngine> logger)
+{
+    private const int MaxAttempts = 8;
+
+    /// <summary>Starts a workflow for a validated request, or returns the instance an earlier submit with the same requestId started.</summary>
+    public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default)
+    {
+        var workflowId = command.Workflow ?? workflowOptions.Value.Default;
+        var definition = await definitions.GetLatestAsync(workflowId);
+        if (definition is null)
+        {
+            return SubmitResult.Invalid(new FieldError("workflow", $"Unknown workflow '{workflowId}'."));
+        }
+
+        var request = new AgentRequest(
+            command.RequestId ?? Guid.NewGuid().ToString("N"),
+            command.Requester!,
+            command.AgentId ?? definition.Definition.Execution.DefaultAgentId,
+            command.Text!,
+            command.Tool is { } t ? new ToolSpec(t.Name!, t.Action, t.Args is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.Clone() : null) : null);
+        var fingerprint = Fingerprint(request, workflowId);
+
+        var result = await WithRetriesAsync(() => database.InTransactionAsync(async (connection, tx) =>
+        {
+            if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.RequestId) is { } existing)
+            {
+                return existing.Fingerprint == fingerprint
+                    ? SubmitResult.Existing((await InstanceRepository.LoadAsync(connection, tx, existing.Id))!)
+                    : SubmitResult.Conflict(existing.Id);
+            }
+
+            var now = clock.GetUtcNow();
+            var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
+            await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
+            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
+            await Outbox.AddAsync(connection, tx, new ClassifyRequest(start.State.Id), now, DeterministicId.Create(start.State.Id, "classify"));
+            return SubmitResult.Created(start.State, pending);
+        }));
+
+        AfterCommit(result.Pending);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs one step: reads the instance inside the write transaction, asks the state machine, and persists the result.
+    /// With an <paramref name="inbox"/> key, a message this consumer already handled changes nothing.
+    /// </summary>
+    public async Task<StepResult?> ApplyAsync(
+        Guid instanceId,
+        Func<WorkflowInstance, WorkflowDefinition, WorkflowEvent> createEvent,
+        InboxKey? inbox = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (result, pending) = await WithRetriesAsync(() => database.InTransactionAsync<(StepResult?, PendingWork)>(async (connection, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            if (inbox is not null && !await Inbox.TryClaimAsync(connection, tx, inbox, now))
+            {
+                return (null, PendingWork.None);
+            }
+
+            var instance = await InstanceRepository.LoadAsync(connection, tx, instanceId);
+            if (instance is null)
+            {
+                return (null, PendingWork.None);
+            }
+
+            var definition = await definitions.GetAsync(instance.Definition.Id, instance.Definition.Version)
+                ?? throw new InvalidOperationException($"Pinned definition {instance.Definition.Id} v{instance.Definition.Version} is missing.");
+            var @event = createEvent(instance, definition.Definition);
+            var step = WorkflowStateMachine.Apply(instance, definition.Definition, @event, now);
+            if (@event is TimerElapsed fired)
+            {
+                // Whatever the outcome, this token has been presented: it never needs to fire again.
+                await connection.ExecuteAsync("UPDATE timers SET status = 'fired' WHERE token = @Token AND status = 'armed'", new { fired.Token }, tx);
+            }
+
+            if (step.Outcome != StepOutcome.Applied)
+            {
+                if (step.Outcome == StepOutcome.Ignored)
+                {
+                    logger.LogDebug("Instance {Id}: {Event} ignored: {Why}", instanceId, @event.GetType().Name, step.Message);
+                }
+
+                return (step, PendingWork.None);
+            }
+
+            await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
+            var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now);
+            return (step, work);
+        }));
+
+        AfterCommit(pending);
+        return result;
+    }
+
+    private async Task<PendingWork> ApplyEffectsAsync(IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now)
+    {
+        var armed = new List<TimerRow>();
+        var cancelled = new List<string>();
+        var publishes = false;
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case AppendAudit audit:
+                    await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data);
+                    break;
+                case ArmTimer arm:
+                    var row = new TimerRow(arm.Token, state.Id, arm.TaskId, arm.DueAt);
+                    await TimerRows.InsertAsync(connection, tx, row);
+                    armed.Add(row);
+                    break;
+                case CancelTimer cancel:
+                    await connection.ExecuteAsync("UPDATE timers SET status = 'cancelled' WHERE token = @Token AND status = 'armed'", new { cancel.Token }, tx);
+                    cancelled.Add(cancel.Token);
+                    break;
+                case RequestExecution:
+                    await Outbox.AddAsync(connection, tx, new ExecuteRequest(state.Id), now, DeterministicId.Create(state.Id, $"execute/{state.Version}"));
+                    publishes = true;
+                    break;
+                case NotifyApprovalRequested notify:
+                    await Outbox.AddAsync(connection, tx, OutcomeMessages.ApprovalRequested(state, notify.TaskId), now, DeterministicId.Create(state.Id, $"approval-requested/{state.Version}"));
+                    publishes = true;
+                    break;
+                case NotifyCompleted:
+                    await Outbox.AddAsync(connection, tx, OutcomeMessages.Completed(state, now), now, DeterministicId.Create(state.Id, "completed"));
+                    publishes = true;
+                    break;
+                case CallGateway:
+                    break; // carried out by the caller after commit: the start must be durable before the call.
+                default:
+                    throw new InvalidOperationException($"Unhandled effect {effect.GetType().Name}.");
+            }
+        }
+
+        return new PendingWork(armed, cancelled, publishes);
+    }
+
+    private void AfterCommit(PendingWork pending)
+    {
+        if (pending.Publishes)
+        {
+            outboxSignal.Notify();
+        }
+
+        if (pending.Armed.Count > 0 || pending.Cancelled.Count > 0)
+        {
+            // Best effort: the timer rows are committed, and reconciliation schedules any that this misses.
+            _ = timers.ApplyAsync(pending.Armed, pending.Cancelled);
+        }
+    }
+
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> step)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex))
+            {
+                logger.LogDebug(ex, "Step attempt {Attempt} hit a transient conflict; retrying", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt * attempt), clock);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is ConcurrencyException || ex is SqliteException { SqliteErrorCode: 5 or 6 }; // SQLITE_BUSY, SQLITE_LOCKED
+
+    private static string Fingerprint(AgentRequest request, string workflowId)
+    {
+        var canonical = Json.Serialize(new { request.Requester, request.AgentId, request.Text, Tool = request.Tool?.Name, request.Tool?.Action, Args = request.Tool?.Args?.GetRawText(), workflowId });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    internal sealed record PendingWork(IReadOnlyList<TimerRow> Armed, IReadOnlyList<string> Cancelled, bool Publishes)
+    {
+        public static readonly PendingWork None = new([], [], false);
+    }
+
+    /// <summary>What a submit came to.</summary>
+    public sealed record SubmitResult(SubmitKind Kind, WorkflowInstance? Instance, Guid? ConflictingId, IReadOnlyList<FieldError> Errors)
+    {
+        internal PendingWork Pending { get; init; } = PendingWork.None;
+
+        internal static SubmitResult Created(WorkflowInstance instance, PendingWork pending) => new(SubmitKind.Created, instance, null, []) { Pending = pending };
+
+        public static SubmitResult Existing(WorkflowInstance instance) => new(SubmitKind.Existing, instance, null, []);
+
+        public static SubmitResult Conflict(Guid existing) => new(SubmitKind.Conflict, null, existing, []);
+
+        public static SubmitResult Invalid(params FieldError[] errors) => new(SubmitKind.Invalid, null, null, errors);
+    }
+
+    public enum SubmitKind
+    {
+        Created,
+        Existing,
+        Conflict,
+        Invalid,
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Workflow;
+using ApprovalOrchestrator.Runtime.Engine;
+using ApprovalOrchestrator.Runtime.Messaging;
+using ApprovalOrchestrator.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ApprovalOrchestrator.Runtime.Execution;
+
+/// <summary>
+/// Carries out one request: commits "execution started" first, then calls the Gateway outside any transaction, then
+/// commits the outcome. A crash between the two commits leaves evidence the next run acts on (never a silent re-send).
+/// </summary>
+public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gateway, RunIdentity run, ILogger<ExecutionRunner> logger)
+{
+    public async Task RunAsync(Guid instanceId, InboxKey? inbox, CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.Zero;
+        var requiresApproval = false;
+        var step = await engine.ApplyAsync(
+            instanceId,
+            (instance, definition) =>
+            {
+                timeout = definition.Execution.Timeout;
+                requiresApproval = instance.Classification is { } c && definition.RouteFor(c.Route).Action == RouteAction.Approve;
+                return new ExecutionStarting(run.Id);
+            },
+            inbox,
+            cancellationToken);
+        if (step is not { Outcome: StepOutcome.Applied } || step.Effects.OfType<CallGateway>().SingleOrDefault() is not { } call)
+        {
+            return;
+        }
+
+        var state = step.State;
+        var request = state.Request;
+        var gatewayCall = new GatewayCall(
+            state.Id,
+            request.Requester,
+            request.AgentId,
+            request.Text,
+            ClassificationJson(state, requiresApproval),
+            request.Tool?.Name,
+            request.Tool?.Action,
+            request.Tool?.Args,
+            $"approval-{state.Id:N}",
+            call.IdempotencyKey,
+            timeout);
+
+        GatewayOutcome outcome;
+        try
+        {
+            outcome = await gateway.SendAsync(gatewayCall, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down mid-call: leave the start recorded; the next run decides (tool → needs-review, chat → retry).
+            logger.LogWarning("Shutdown during execution of {Id}; the next run will review it", instanceId);
+            return;
+        }
+
+        var result = new ExecutionResult(
+            outcome.Status switch
+            {
+                GatewayOutcomeStatus.Succeeded => ExecutionResultKind.Succeeded,
+                GatewayOutcomeStatus.DryRun => ExecutionResultKind.DryRun,
+                _ => ExecutionResultKind.Failed,
+            },
+            outcome.Error,
+            JsonSerializer.SerializeToElement(outcome, Json.Options));
+        await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
+    }
+
+    /// <summary>The classification as the agent sees it: the proposal shape of the reference flow, plus the matched rules.</summary>
+    private static string ClassificationJson(WorkflowInstance state, bool requiresApproval)
+    {
+        var c = state.Classification;
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["user_request"] = state.Request.Text,
+            ["category"] = c?.Category,
+            ["risk"] = c?.Risk.ToString().ToLowerInvariant(),
+            ["confidence"] = c?.Confidence,
+            ["requires_approval"] = requiresApproval,
+            ["allow"] = true,
+            ["reason"] = c?.Reason,
+            ["matched_rules"] = c?.MatchedRuleIds,
+            ["approved_by"] = state.Tasks.SelectMany(t => t.Decisions).Where(d => d.Verdict == Verdict.Approve).Select(d => d.Actor).ToArray(),
+        });
+    }
+}

@@ -1,0 +1,13 @@
+namespace ApprovalOrchestrator.Runtime.Messaging;
+
+// Commands between the orchestrator's own pieces. They carry only ids: the database holds the truth, and a
+// consumer re-reads it, so a duplicate or stale message finds nothing to do.
+
+/// <summary>Classify a received request against its pinned definition.</summary>
+public sealed record ClassifyRequest(Guid InstanceId);
+
+/// <summary>Carry out an approved (or green) request through the Gateway.</summary>
+public sealed record ExecuteRequest(Guid InstanceId);
+
+/// <summary>A Quartz timer fired for a task; acts only if the task still waits on <see cref="Token"/>.</summary>
+public sealed record TimerFired(Guid InstanceId, Guid TaskId, string Token);

@@ -1,0 +1,91 @@
+-- ApprovalOrchestrator schema (SQLite). Quartz's QRTZ_ tables live in the same file, created by Quartz itself.
+CREATE TABLE IF NOT EXISTS definitions (
+    id          TEXT    NOT NULL,
+    version     INTEGER NOT NULL,
+    hash        TEXT    NOT NULL,
+    source      TEXT    NOT NULL,
+    author      TEXT    NOT NULL,
+    comment     TEXT,
+    created_at  TEXT    NOT NULL,
+    PRIMARY KEY (id, version)
+);
+
+CREATE TABLE IF NOT EXISTS instances (
+    id                  TEXT    NOT NULL PRIMARY KEY,
+    request_id          TEXT    NOT NULL UNIQUE,
+    fingerprint         TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    risk                TEXT,
+    requester           TEXT    NOT NULL,
+    agent_id            TEXT    NOT NULL,
+    definition_id       TEXT    NOT NULL,
+    definition_version  INTEGER NOT NULL,
+    definition_hash     TEXT    NOT NULL,
+    version             INTEGER NOT NULL,
+    created_at          TEXT    NOT NULL,
+    updated_at          TEXT    NOT NULL,
+    state               TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_instances_status ON instances (status, updated_at);
+CREATE INDEX IF NOT EXISTS ix_instances_created ON instances (created_at);
+
+-- A projection of the open and closed approval tasks, rewritten in the same transaction as the instance.
+CREATE TABLE IF NOT EXISTS approval_tasks (
+    id           TEXT    NOT NULL PRIMARY KEY,
+    instance_id  TEXT    NOT NULL,
+    tier         INTEGER NOT NULL,
+    group_name   TEXT    NOT NULL,
+    required     INTEGER NOT NULL,
+    approvals    INTEGER NOT NULL,
+    status       TEXT    NOT NULL,
+    opened_at    TEXT    NOT NULL,
+    due_at       TEXT    NOT NULL,
+    risk         TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_tasks_status_due ON approval_tasks (status, due_at);
+CREATE INDEX IF NOT EXISTS ix_tasks_instance ON approval_tasks (instance_id);
+
+CREATE TABLE IF NOT EXISTS audit_events (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    instance_id         TEXT    NOT NULL,
+    seq                 INTEGER NOT NULL,
+    kind                TEXT    NOT NULL,
+    actor               TEXT    NOT NULL,
+    at                  TEXT    NOT NULL,
+    definition_id       TEXT    NOT NULL,
+    definition_version  INTEGER NOT NULL,
+    definition_hash     TEXT    NOT NULL,
+    data                TEXT    NOT NULL,
+    prev_hash           TEXT    NOT NULL,
+    hash                TEXT    NOT NULL,
+    UNIQUE (instance_id, seq)
+);
+
+-- Timers are tokens: the row is the truth, Quartz only wakes us. 'armed' until the step that consumes or cancels it.
+CREATE TABLE IF NOT EXISTS timers (
+    token        TEXT NOT NULL PRIMARY KEY,
+    instance_id  TEXT NOT NULL,
+    task_id      TEXT NOT NULL,
+    due_at       TEXT NOT NULL,
+    status       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_timers_status ON timers (status, due_at);
+
+-- Transactional outbox: written with the step, published after commit.
+CREATE TABLE IF NOT EXISTS outbox (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT NOT NULL UNIQUE,
+    message_type   TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    dispatched_at  TEXT
+);
+CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (dispatched_at, seq);
+
+-- Inbox: one row per (consumer, message) handled, written in the consumer's own transaction.
+CREATE TABLE IF NOT EXISTS inbox (
+    consumer      TEXT NOT NULL,
+    message_id    TEXT NOT NULL,
+    processed_at  TEXT NOT NULL,
+    PRIMARY KEY (consumer, message_id)
+);

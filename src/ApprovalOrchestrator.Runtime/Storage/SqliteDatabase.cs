@@ -1,0 +1,87 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalOrchestrator.Runtime.Storage;
+
+/// <summary>
+/// Opens connections to the SQLite file with the settings every connection needs (WAL, busy timeout, foreign keys) and
+/// creates the schema. Every transaction that writes uses BEGIN IMMEDIATE (the default of BeginTransaction), because a
+/// deferred read-then-write transaction fails with SQLITE_BUSY_SNAPSHOT under concurrency.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private static int s_initialized;
+
+    public SqliteDatabase(IOptions<StorageOptions> options)
+    {
+        InitializeProvider();
+        ConnectionString = Normalize(options.Value.ConnectionString);
+        FilePath = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+    }
+
+    /// <summary>Absolute file path, pooling and a busy timeout: the same string serves our connections and Quartz's.</summary>
+    public static string Normalize(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Approvals has no Data Source.");
+        }
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        builder.Pooling = true;
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+
+    public string ConnectionString { get; }
+
+    public string FilePath { get; }
+
+    public static void InitializeProvider()
+    {
+        if (Interlocked.Exchange(ref s_initialized, 1) == 0)
+        {
+            SQLitePCL.Batteries_V2.Init();
+        }
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        // busy_timeout makes writers queue behind each other instead of failing; NORMAL is durable in WAL mode except on power loss of the OS.
+        connection.Execute("PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        return connection;
+    }
+
+    public void EnsureCreated()
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var connection = Open();
+        connection.Execute("PRAGMA journal_mode = WAL;");
+        using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream("ApprovalOrchestrator.Runtime.Storage.Schema.sql")
+            ?? throw new InvalidOperationException("Embedded schema missing.");
+        using var reader = new StreamReader(stream);
+        using var tx = connection.BeginTransaction();
+        connection.Execute(reader.ReadToEnd(), transaction: tx);
+        tx.Commit();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction; commits when it returns.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work)
+    {
+        await using var connection = Open();
+        await using var tx = connection.BeginTransaction();
+        var result = await work(connection, tx);
+        tx.Commit();
+        return result;
+    }
+}

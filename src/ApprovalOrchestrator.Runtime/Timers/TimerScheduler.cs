@@ -1,0 +1,79 @@
+using ApprovalOrchestrator.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace ApprovalOrchestrator.Runtime.Timers;
+
+/// <summary>
+/// Mirrors armed timer rows into Quartz's persistent store (same SQLite file). One job per token; scheduling is
+/// idempotent, so reconciliation can re-run freely. A due time already past fires at once (misfire: fire now).
+/// </summary>
+public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, SqliteDatabase database, ILogger<TimerScheduler> logger)
+{
+    public const string Group = "workflow-timers";
+
+    public async Task ApplyAsync(IReadOnlyList<TimerRow> armed, IReadOnlyList<string> cancelled)
+    {
+        try
+        {
+            var scheduler = await schedulerFactory.GetScheduler();
+            foreach (var token in cancelled)
+            {
+                await scheduler.DeleteJob(new JobKey(token, Group));
+            }
+
+            foreach (var row in armed)
+            {
+                await ScheduleAsync(scheduler, row);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not update Quartz; reconciliation will schedule the committed timers");
+        }
+    }
+
+    /// <summary>Schedules every armed timer Quartz does not know (after a crash between commit and scheduling).</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<TimerRow> rows;
+        await using (var connection = database.Open())
+        {
+            rows = await TimerRows.ArmedAsync(connection);
+        }
+
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        var scheduled = 0;
+        foreach (var row in rows)
+        {
+            if (!await scheduler.Exists(new TriggerKey(row.Token, Group), cancellationToken))
+            {
+                await ScheduleAsync(scheduler, row);
+                scheduled++;
+            }
+        }
+
+        if (scheduled > 0)
+        {
+            logger.LogInformation("Reconciled {Count} armed timers into Quartz", scheduled);
+        }
+
+        return scheduled;
+    }
+
+    private static Task ScheduleAsync(IScheduler scheduler, TimerRow row)
+    {
+        var job = JobBuilder.Create<TimerJob>()
+            .WithIdentity(row.Token, Group)
+            .UsingJobData(TimerJob.InstanceIdKey, row.InstanceId.ToString())
+            .UsingJobData(TimerJob.TaskIdKey, row.TaskId.ToString())
+            .UsingJobData(TimerJob.TokenKey, row.Token)
+            .Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(row.Token, Group)
+            .StartAt(row.DueAt)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        return scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }).AsTask();
+    }
+}

@@ -1,0 +1,71 @@
+using ApprovalOrchestrator.Runtime;
+using ApprovalOrchestrator.Runtime.Definitions;
+using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Health;
+using ApprovalOrchestrator.Server.Requests;
+using ApprovalOrchestrator.Server.Tasks;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalOrchestrator.Server.Hosting;
+
+/// <summary>Builds and starts the server; tests use the same entry with their own configuration.</summary>
+public static class ServerApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            // Loopback by default: exposing the orchestrator is a deliberate act (--urls or ASPNETCORE_URLS).
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddApprovalOrchestrator(builder.Configuration);
+        builder.Services.AddOrchestratorHealthChecks();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
+            o.SerializerOptions.Encoder = Json.Options.Encoder;
+            foreach (var converter in Json.Options.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapRequests();
+        app.MapTasks();
+        app.MapAudit();
+        app.MapHealth();
+        app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Creates the schema and imports the workflow files. Runs before the host starts its bus, timers and recovery.</summary>
+    public static async Task InitializeAsync(IServiceProvider services, string contentRoot)
+    {
+        services.GetRequiredService<SqliteDatabase>().EnsureCreated();
+        var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
+        await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
+    }
+
+    public static string ResolveWorkflowsDirectory(WorkflowsOptions options, string contentRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Directory))
+        {
+            return Path.GetFullPath(options.Directory, contentRoot);
+        }
+
+        // Unconfigured: the repo's workflows/ when run from a checkout, else the copy shipped beside the binaries.
+        var candidates = new[] { Path.Combine(contentRoot, "workflows"), Path.Combine(AppContext.BaseDirectory, "workflows") };
+        return candidates.FirstOrDefault(Directory.Exists) ?? candidates[^1];
+    }
+}
