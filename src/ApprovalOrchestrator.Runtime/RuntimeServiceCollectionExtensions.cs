@@ -40,7 +40,12 @@ public static class RuntimeServiceCollectionExtensions
 
         SqliteDatabase.InitializeProvider();
         var quartzConnection = SqliteDatabase.Normalize(connectionString);
-        services.AddQuartz(q =>
+        // Quartz keeps schedulers in a process-wide registry by name: one name per database (configurable for hosts sharing a process).
+        var quartzProperties = new System.Collections.Specialized.NameValueCollection
+        {
+            ["quartz.scheduler.instanceName"] = configuration["Quartz:SchedulerName"] ?? "approval-orchestrator",
+        };
+        services.AddQuartz(quartzProperties, q =>
         {
             q.UsePersistentStore(store =>
             {

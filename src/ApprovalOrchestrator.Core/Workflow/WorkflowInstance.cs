@@ -104,4 +104,7 @@ public enum ExecutionResultKind
     Succeeded,
     Failed,
     DryRun,
+
+    /// <summary>A tool invocation whose outcome is unknown (it timed out after being sent): a person must check.</summary>
+    Indeterminate,
 }

@@ -262,6 +262,7 @@ public static class WorkflowStateMachine
         {
             ExecutionResultKind.Succeeded => InstanceStatus.Executed,
             ExecutionResultKind.DryRun => InstanceStatus.DryRun,
+            ExecutionResultKind.Indeterminate => InstanceStatus.NeedsReview,
             _ => InstanceStatus.Failed,
         };
         var finished = state with { Status = status, Execution = execution with { FinishedAt = now, Result = e.Result } };

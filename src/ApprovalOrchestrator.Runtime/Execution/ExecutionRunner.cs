@@ -65,6 +65,8 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
             {
                 GatewayOutcomeStatus.Succeeded => ExecutionResultKind.Succeeded,
                 GatewayOutcomeStatus.DryRun => ExecutionResultKind.DryRun,
+                // A tool call that timed out may still have run on the Gateway: unknown, not failed.
+                _ when gatewayCall.IsToolInvocation && outcome.ErrorType == "timeout" => ExecutionResultKind.Indeterminate,
                 _ => ExecutionResultKind.Failed,
             },
             outcome.Error,
