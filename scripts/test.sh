@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# The project's test command (README and CI): bash scripts/test.sh [extra dotnet test args]
+#
+# 1. Installs what the tests need when it is missing (Debian: rabbitmq-server; chromium only
+#    when AO_BROWSER_TESTS=1), using sudo when not root.
+# 2. Unless RABBITMQ_URL is already set, makes sure a RabbitMQ broker answers on 127.0.0.1:5672:
+#    reuses one that already does, otherwise starts one on loopback and stops it again on exit.
+# 3. Runs `dotnet test ApprovalOrchestrator.sln` from the repository root, passing "$@" through,
+#    and exits with its exit code after printing one line: "N passed, N failed, N skipped".
+#
+# Exported to the tests:
+#   RABBITMQ_URL        amqp://guest:guest@127.0.0.1:5672/ (or the caller's value)
+#   AO_BROKER_CONTROL   1 when this script started the broker itself, so tests may restart it
+#                       with `$RABBITMQ_CTL stop_app` / `$RABBITMQ_CTL start_app`; otherwise 0
+#                       (or the caller's value)
+#   RABBITMQ_CTL        command prefix for rabbitmqctl ("rabbitmqctl", or "sudo -n rabbitmqctl"
+#                       when the broker needs root and we are not root)
+#   ERL_EPMD_ADDRESS, RABBITMQ_NODE_IP_ADDRESS, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS
+#                       (loopback-only broker settings, also needed by the CLI tools)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPO_ROOT=$(pwd)
+
+say() { printf '[test.sh] %s\n' "$*"; }
+die() { printf '[test.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# ---------------------------------------------------------------- privileges and apt
+
+# as_root CMD...: run CMD as root (directly, or through sudo), or fail with a clear message.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo -n env "DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-noninteractive}" "$@" \
+            || die "'sudo $*' failed (passwordless sudo is needed to install packages; or install them yourself)"
+    else
+        die "need root to run '$*' (not root and no sudo). Install the package yourself, or run as root."
+    fi
+}
+
+APT_UPDATED=0
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 \
+        || die "'$*' is missing and this is not a Debian/Ubuntu machine (no apt-get): install it yourself."
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        say "apt-get update"
+        as_root apt-get update -q
+        APT_UPDATED=1
+    fi
+    say "apt-get install -y $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (the solution needs .NET 10)"
+
+# ---------------------------------------------------------------- optional browser tests hook
+
+if [ "${AO_BROWSER_TESTS:-0}" = "1" ]; then
+    if ! command -v chromium >/dev/null 2>&1; then
+        say "AO_BROWSER_TESTS=1 and chromium is missing: installing it"
+        apt_install chromium
+    fi
+    export AO_CHROMIUM_PATH="${AO_CHROMIUM_PATH:-$(command -v chromium)}"
+    say "browser tests enabled (chromium: $AO_CHROMIUM_PATH)"
+fi
+
+# ---------------------------------------------------------------- RabbitMQ
+
+BROKER_STARTED=0
+LOG_FILE=""
+
+cleanup() {
+    local rc=$?
+    set +e
+    if [ "$BROKER_STARTED" -eq 1 ]; then
+        say "stopping the broker this script started"
+        rmq rabbitmqctl -q shutdown >/dev/null 2>&1 || say "rabbitmqctl shutdown returned $? (broker already down?)"
+        rmq epmd -kill >/dev/null 2>&1
+    fi
+    [ -n "$LOG_FILE" ] && rm -f "$LOG_FILE"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${RABBITMQ_URL:-}" ]; then
+    say "RABBITMQ_URL is set by the caller: using that broker (not starting or stopping one)"
+    export AO_BROKER_CONTROL="${AO_BROKER_CONTROL:-0}"
+else
+    if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+        say "rabbitmq-server is missing: installing it"
+        apt_install rabbitmq-server
+    fi
+    # /usr/sbin is not on every non-root PATH.
+    case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/sbin" ;; esac
+
+    # Loopback only. Export these before the first CLI call: a CLI tool starts epmd if none runs,
+    # and without ERL_EPMD_ADDRESS that epmd would listen on every interface.
+    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
+    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+
+    # Debian's wrappers only work as root or as the rabbitmq user.
+    if [ "$(id -u)" -eq 0 ] || [ "$(id -un)" = rabbitmq ] || ! command -v sudo >/dev/null 2>&1; then
+        export RABBITMQ_CTL="rabbitmqctl"
+        rmq() { "$@"; }
+    else
+        export RABBITMQ_CTL="sudo -n rabbitmqctl"
+        rmq() {
+            sudo -n env RABBITMQ_NODE_IP_ADDRESS="$RABBITMQ_NODE_IP_ADDRESS" ERL_EPMD_ADDRESS="$ERL_EPMD_ADDRESS" \
+                RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="$RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS" PATH="$PATH" "$@"
+        }
+    fi
+
+    broker_up() { rmq rabbitmq-diagnostics -q check_port_connectivity >/dev/null 2>&1; }
+
+    if broker_up; then
+        say "a RabbitMQ broker already answers on 127.0.0.1:5672: reusing it (it will not be stopped)"
+        export AO_BROKER_CONTROL="${AO_BROKER_CONTROL:-0}"
+    else
+        say "starting RabbitMQ on 127.0.0.1:5672"
+        start_ts=$(date +%s.%N)
+        BROKER_STARTED=1   # from here on the trap tries to stop it, even if startup fails half-way
+        rmq rabbitmq-server -detached || die "rabbitmq-server -detached failed"
+        deadline=$(( $(date +%s) + 60 ))
+        until broker_up; do
+            if [ "$(date +%s)" -ge "$deadline" ]; then
+                log_dir="${RABBITMQ_LOG_BASE:-/var/log/rabbitmq}"
+                printf '[test.sh] RabbitMQ did not come up within 60 s. Log tail (%s):\n' "$log_dir" >&2
+                for f in "$log_dir"/startup_err "$log_dir"/startup_log "$log_dir"/rabbit@*.log; do
+                    [ -s "$f" ] || continue
+                    case "$f" in *_upgrade.log) continue ;; esac
+                    printf -- '--- %s\n' "$f" >&2
+                    tail -n 40 "$f" >&2 || true
+                done
+                die "RabbitMQ broker failed to start"
+            fi
+            sleep 0.5
+        done
+        say "RabbitMQ is up ($(awk -v s="$start_ts" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s)"
+        export AO_BROKER_CONTROL=1
+    fi
+    export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
+fi
+say "RABBITMQ_URL=$RABBITMQ_URL AO_BROKER_CONTROL=$AO_BROKER_CONTROL"
+
+# ---------------------------------------------------------------- tests
+
+LOG_FILE=$(mktemp "${TMPDIR:-/tmp}/ao-test.XXXXXX")
+say "running: dotnet test ApprovalOrchestrator.sln --logger \"console;verbosity=normal\" $*  (in $REPO_ROOT)"
+test_start=$(date +%s)
+set +e
+dotnet test ApprovalOrchestrator.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$LOG_FILE"
+test_rc=${PIPESTATUS[0]}
+set -e
+say "dotnet test exited with $test_rc after $(( $(date +%s) - test_start )) s"
+
+# One summary line over all test projects. Understands the three forms the SDK prints:
+#   normal verbosity (VSTest):  "Total tests: 3" / "     Passed: 1" / "     Failed: 1" / "    Skipped: 1" / " Total time: ..."
+#   minimal verbosity (VSTest): "Failed!  - Failed:     1, Passed:     1, Skipped:     1, Total:     3, Duration: ..."
+#   Microsoft.Testing.Platform: "Test summary: total: 3, failed: 1, succeeded: 1, skipped: 1, duration: ..."
+# The first form found (in that order of preference) is used, so a log that has two never counts twice.
+summary=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOG_FILE" | awk '
+    function num(s) { gsub(/[^0-9]/, "", s); return s + 0 }
+    # normal verbosity: a block from "Total tests:" to "Total time:"
+    /^[[:space:]]*Total tests:/              { inblk = 1; nb++; next }
+    inblk && /^[[:space:]]*Passed:[[:space:]]*[0-9]+[[:space:]]*$/  { bp += num($0); next }
+    inblk && /^[[:space:]]*Failed:[[:space:]]*[0-9]+[[:space:]]*$/  { bf += num($0); next }
+    inblk && /^[[:space:]]*Skipped:[[:space:]]*[0-9]+[[:space:]]*$/ { bs += num($0); next }
+    inblk && /^[[:space:]]*Total time:/      { inblk = 0; next }
+    # minimal verbosity
+    /^(Passed|Failed)![[:space:]]+-[[:space:]]+Failed:/ {
+        nm++
+        n = split($0, parts, ",")
+        for (i = 1; i <= n; i++) {
+            if (parts[i] ~ /Failed:[[:space:]]*[0-9]+/)  { sub(/.*Failed:/, "", parts[i]);  mf += num(parts[i]) }
+            else if (parts[i] ~ /Passed:/)               { mp += num(parts[i]) }
+            else if (parts[i] ~ /Skipped:/)              { ms += num(parts[i]) }
+        }
+        next
+    }
+    # Microsoft.Testing.Platform
+    /Test summary:[[:space:]]*total:/ {
+        nt++
+        n = split($0, parts, ",")
+        for (i = 1; i <= n; i++) {
+            if (parts[i] ~ /failed:/)         tf += num(parts[i])
+            else if (parts[i] ~ /succeeded:/) tp += num(parts[i])
+            else if (parts[i] ~ /skipped:/)   ts += num(parts[i])
+        }
+        next
+    }
+    END {
+        if (nb)      { p = bp; f = bf; s = bs }
+        else if (nm) { p = mp; f = mf; s = ms }
+        else if (nt) { p = tp; f = tf; s = ts }
+        else         { print "none"; exit }
+        printf "%d passed, %d failed, %d skipped\n", p, f, s
+    }')
+
+if [ "$summary" = "none" ]; then
+    say "no test results found in the dotnet test output (build failure or no tests ran?)"
+    summary="0 passed, 0 failed, 0 skipped"
+fi
+echo "$summary"
+exit "$test_rc"
