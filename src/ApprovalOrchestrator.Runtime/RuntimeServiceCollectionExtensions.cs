@@ -58,9 +58,11 @@ public static class RuntimeServiceCollectionExtensions
 
         services.AddMassTransit(bus =>
         {
-            bus.AddConsumer<ClassifyConsumer>();
-            bus.AddConsumer<ExecuteConsumer>();
-            bus.AddConsumer<TimerFiredConsumer>();
+            // Execution waits on the Gateway (seconds, or a minute on a cold start): give it its own generous limit so
+            // slow calls never starve classification or timers, which are quick database steps.
+            bus.AddConsumer<ClassifyConsumer>().Endpoint(e => { e.PrefetchCount = 8; e.ConcurrentMessageLimit = 8; });
+            bus.AddConsumer<ExecuteConsumer>().Endpoint(e => { e.PrefetchCount = 64; e.ConcurrentMessageLimit = 64; });
+            bus.AddConsumer<TimerFiredConsumer>().Endpoint(e => { e.PrefetchCount = 8; e.ConcurrentMessageLimit = 8; });
             bus.UsingInMemory((context, cfg) =>
             {
                 // Transient faults (database busy) retry here; the recovery sweep is the backstop for anything dropped.

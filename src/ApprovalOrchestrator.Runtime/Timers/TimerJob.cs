@@ -1,4 +1,3 @@
-using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Runtime.Storage;
 using Quartz;
@@ -6,8 +5,9 @@ using Quartz;
 namespace ApprovalOrchestrator.Runtime.Timers;
 
 /// <summary>
-/// A Quartz firing becomes a <see cref="TimerFired"/> bus message through the outbox. Its id is derived from the token,
-/// so a firing repeated (misfire, reconciliation) is the same message and is consumed once.
+/// A Quartz firing becomes a <see cref="TimerFired"/> bus message through the outbox. Every firing is a new message:
+/// a firing lost in a crash is fired again by reconciliation (the timer row is still armed), and must not be mistaken
+/// for the earlier one. Repeats are harmless: the step acts only while the task still waits on this token.
 /// </summary>
 public sealed class TimerJob(SqliteDatabase database, OutboxSignal signal, TimeProvider clock) : IJob
 {
@@ -22,7 +22,7 @@ public sealed class TimerJob(SqliteDatabase database, OutboxSignal signal, TimeP
         var message = new TimerFired(instanceId, Guid.Parse(data.GetString(TaskIdKey)!), data.GetString(TokenKey)!);
         await database.InTransactionAsync(async (connection, tx) =>
         {
-            await Outbox.AddAsync(connection, tx, message, clock.GetUtcNow(), DeterministicId.Create(instanceId, "timer/" + message.Token));
+            await Outbox.AddAsync(connection, tx, message, clock.GetUtcNow());
             return 0;
         });
         signal.Notify();
