@@ -19,6 +19,12 @@ public static class BusConfiguration
         services.AddSingleton(options);
         var prefix = options.Transport == BusTransport.RabbitMq ? options.RabbitMq.Prefix : "";
 
+        if (roles.HasFlag(RuntimeRole.Intake))
+        {
+            services.AddReceiveObserver(provider => new MalformedIntakeObserver(
+                provider, prefix + QueueNames.Intake, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MalformedIntakeObserver>>()));
+        }
+
         services.AddMassTransit(bus =>
         {
             // Explicit queue names (not derived from class names): they are part of the contract with operators.
