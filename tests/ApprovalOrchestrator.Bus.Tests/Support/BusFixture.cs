@@ -52,7 +52,12 @@ public abstract class BusFixture : IAsyncLifetime
             typeof(SubmitAgentRequest), typeof(SubmitApprovalDecision), typeof(AgentRequestAccepted), typeof(AgentRequestRejected),
             typeof(AgentRequestCompleted), typeof(ApprovalRequested), typeof(ClassifyRequest), typeof(ExecuteRequest), typeof(TimerFired),
         };
-        var exchanges = queues.Concat(messageTypes.Select(t => Prefix + t.Namespace + ":" + t.Name)).ToList();
+        var exchanges = queues
+            .Concat(messageTypes.Select(t => $"{t.Namespace}:{t.Name}"))
+            .Concat(messageTypes.Select(t => $"MassTransit:Fault--{t.Namespace}:{t.Name}--"))
+            .Concat(["MassTransit:Fault", "MassTransit:ReceiveFault"])
+            .Select(e => e.StartsWith(Prefix, StringComparison.Ordinal) ? e : Prefix + e)
+            .ToList();
         await Raw.DeleteAsync(queues, exchanges);
         await Raw.DisposeAsync();
     }

@@ -43,6 +43,8 @@ internal sealed class OrchestratorServer : IAsyncDisposable
             $"--Bus:RabbitMq:Prefix={prefix}",
             "--Logging:LogLevel:Default=Error",
             "--Logging:LogLevel:MassTransit=Critical",
+            // Unready answers while starting are expected here; the tests assert on them.
+            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
         };
         if (gatewayUrl is not null)
         {
