@@ -18,6 +18,7 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Broker.Ct)).RootElement;
         Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("masstransit-bus").GetProperty("status").GetString());
+        Assert.Equal("unhealthy", body.GetProperty("checks").GetProperty("bus").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync("/health/live", Broker.Ct)).StatusCode);
     }
 
