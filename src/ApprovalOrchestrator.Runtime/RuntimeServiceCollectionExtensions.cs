@@ -5,7 +5,6 @@ using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Runtime.Timers;
-using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +16,7 @@ public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// The whole workflow runtime on one process: SQLite store, outbox/inbox, Quartz timers in the same file,
-    /// the in-process bus, and the Gateway client.
+    /// the bus (in-memory or RabbitMQ, <see cref="BusOptions"/>), and the Gateway client.
     /// </summary>
     public static IServiceCollection AddApprovalOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
@@ -56,20 +55,9 @@ public static class RuntimeServiceCollectionExtensions
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
 
-        services.AddMassTransit(bus =>
-        {
-            // Execution waits on the Gateway (seconds, or a minute on a cold start): give it its own generous limit so
-            // slow calls never starve classification or timers, which are quick database steps.
-            bus.AddConsumer<ClassifyConsumer>().Endpoint(e => { e.PrefetchCount = 8; e.ConcurrentMessageLimit = 8; });
-            bus.AddConsumer<ExecuteConsumer>().Endpoint(e => { e.PrefetchCount = 64; e.ConcurrentMessageLimit = 64; });
-            bus.AddConsumer<TimerFiredConsumer>().Endpoint(e => { e.PrefetchCount = 8; e.ConcurrentMessageLimit = 8; });
-            bus.UsingInMemory((context, cfg) =>
-            {
-                // Transient faults (database busy) retry here; the recovery sweep is the backstop for anything dropped.
-                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
-                cfg.ConfigureEndpoints(context);
-            });
-        });
+        // Quartz runs in every process whatever its roles: a firing only writes a TimerFired outbox row, consumed by the
+        // process that has the timers role. (Clustered Quartz on a shared database is for the scale-out step.)
+        services.AddOrchestratorBus(configuration);
 
         services.AddHostedService<OutboxDispatcher>();
         services.AddHostedService<RecoveryService>();

@@ -7,6 +7,9 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 /// <summary>Builds the integration events from committed state.</summary>
 internal static class OutcomeMessages
 {
+    public static AgentRequestAccepted Accepted(WorkflowInstance state) =>
+        new(state.Id, state.Request.RequestId, state.Status.ToWire(), Duplicate: false);
+
     public static ApprovalRequested ApprovalRequested(WorkflowInstance state, Guid taskId)
     {
         var task = state.FindTask(taskId)!;

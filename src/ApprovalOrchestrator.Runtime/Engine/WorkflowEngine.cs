@@ -31,7 +31,10 @@ public sealed class WorkflowEngine(
 {
     private const int MaxAttempts = 8;
 
-    /// <summary>Starts a workflow for a validated request, or returns the instance an earlier submit with the same requestId started.</summary>
+    /// <summary>
+    /// Starts a workflow for a validated request (publishing <c>AgentRequestAccepted</c> from the same transaction), or returns
+    /// the instance an earlier submit with the same requestId started, publishing nothing new.
+    /// </summary>
     public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default)
     {
         var workflowId = command.Workflow ?? workflowOptions.Value.Default;
@@ -62,8 +65,10 @@ public sealed class WorkflowEngine(
             var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
             await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
             var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
+            // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
+            await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
             await Outbox.AddAsync(connection, tx, new ClassifyRequest(start.State.Id), now, DeterministicId.Create(start.State.Id, "classify"));
-            return SubmitResult.Created(start.State, pending);
+            return SubmitResult.Created(start.State, pending with { Publishes = true });
         }));
 
         AfterCommit(result.Pending);

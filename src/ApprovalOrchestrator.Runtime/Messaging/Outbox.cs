@@ -14,7 +14,7 @@ public static class Outbox
     private static readonly Dictionary<string, Type> s_types = new[]
     {
         typeof(ClassifyRequest), typeof(ExecuteRequest), typeof(TimerFired),
-        typeof(ApprovalRequested), typeof(AgentRequestCompleted),
+        typeof(ApprovalRequested), typeof(AgentRequestCompleted), typeof(AgentRequestAccepted),
     }.ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
     public static void Register(Type messageType) => s_types[messageType.FullName!] = messageType;

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Server.Health;
 
-/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (database, definitions and bus are usable).</summary>
+/// <summary>
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (database, definitions and bus are usable). MassTransit adds
+/// its own <c>masstransit-bus</c> check (tagged ready) with per-endpoint detail; <see cref="BusHealthCheck"/> makes a lost broker unready.
+/// </summary>
 public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
@@ -17,7 +20,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<DefinitionsHealthCheck>("definitions", tags: [ReadyTag]);
+            .AddCheck<DefinitionsHealthCheck>("definitions", tags: [ReadyTag])
+            .AddCheck<BusHealthCheck>("bus", tags: [ReadyTag]);
         return services;
     }
 

@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApprovalOrchestrator.Server.Hosting;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalOrchestrator.Bus.Tests.Support;
+
+/// <summary>The real server, in-process, on the RabbitMQ transport, with its own SQLite file and name prefix.</summary>
+internal sealed class OrchestratorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private OrchestratorServer(WebApplication app, string directory, ConsumedMessages consumed)
+    {
+        _app = app;
+        _directory = directory;
+        Consumed = consumed;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public HttpClient Http { get; }
+
+    /// <summary>What the server's consumers finished (or faulted) on, to wait on work that publishes nothing.</summary>
+    public ConsumedMessages Consumed { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<OrchestratorServer> StartAsync(string prefix, string? brokerUrl = null, string? gatewayUrl = null, string? gatewayToken = null, bool waitUntilReady = true)
+    {
+        var directory = Directory.CreateTempSubdirectory("ao-bus-tests-").FullName;
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0",
+            $"--ConnectionStrings:Approvals=Data Source={Path.Combine(directory, "approvals.db")}",
+            "--Bus:Transport=RabbitMq",
+            $"--Bus:RabbitMq:Url={brokerUrl ?? Broker.Url}",
+            $"--Bus:RabbitMq:Prefix={prefix}",
+            "--Logging:LogLevel:Default=Error",
+            "--Logging:LogLevel:MassTransit=Critical",
+            // Unready answers while starting are expected here; the tests assert on them.
+            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
+        };
+        if (gatewayUrl is not null)
+        {
+            args.Add($"--Gateway:BaseUrl={gatewayUrl}");
+            args.Add($"--Gateway:Token={gatewayToken}");
+        }
+
+        var consumed = new ConsumedMessages();
+        var app = ServerApp.Build([.. args], builder => builder.Services.AddConsumeObserver(_ => consumed));
+        await ServerApp.InitializeAsync(app.Services, AppContext.BaseDirectory);
+        await app.StartAsync(Broker.Ct);
+        var server = new OrchestratorServer(app, directory, consumed);
+        if (waitUntilReady)
+        {
+            // Ready means the bus is connected and every endpoint's topology is bound: nothing published from now on is lost.
+            await Eventually.TrueAsync(async () => (await server.Http.GetAsync("/health/ready", Broker.Ct)).IsSuccessStatusCode, "the server to be ready");
+        }
+
+        return server;
+    }
+
+    public async Task<JsonElement> GetRequestAsync(Guid instanceId) =>
+        await Http.GetFromJsonAsync<JsonElement>($"/api/requests/{instanceId}", Broker.Ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A SQLite handle may linger a moment; the temp folder is only litter.
+        }
+    }
+}
