@@ -17,7 +17,8 @@ public static class DemoCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The demo prints its own table; only problems should interrupt it.
+        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddApprovalOrchestrator(builder.Configuration);
         using var host = builder.Build();
         await ServerApp.InitializeAsync(host.Services, builder.Environment.ContentRootPath);
