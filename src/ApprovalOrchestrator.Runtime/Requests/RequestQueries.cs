@@ -10,6 +10,10 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
 public sealed class RequestQueries(SqliteDatabase database)
 {
+    private const string AuditSelect =
+        "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, " +
+        "definition_version AS DefinitionVersion, definition_hash AS DefinitionHash, data AS Data, prev_hash AS PrevHash, hash AS Hash FROM audit_events";
+
     public async Task<RequestView?> GetAsync(Guid id)
     {
         await using var connection = database.Open();
@@ -55,11 +59,10 @@ public sealed class RequestQueries(SqliteDatabase database)
     public async IAsyncEnumerable<AuditView> AuditStreamAsync(Guid? requestId)
     {
         await using var connection = database.Open();
-        var rows = await connection.QueryAsync<AuditRow>(
-            "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, definition_version AS DefinitionVersion, " +
-            "definition_hash AS DefinitionHash, data AS Data, prev_hash AS PrevHash, hash AS Hash FROM audit_events WHERE (@id IS NULL OR instance_id = @id) ORDER BY id",
+        var rows = connection.QueryUnbufferedAsync<AuditRow>(
+            AuditSelect + " WHERE (@id IS NULL OR instance_id = @id) ORDER BY id",
             new { id = requestId?.ToString() });
-        foreach (var row in rows)
+        await foreach (var row in rows)
         {
             yield return row.ToView();
         }
@@ -70,8 +73,7 @@ public sealed class RequestQueries(SqliteDatabase database)
     {
         await using var connection = database.Open();
         var rows = (await connection.QueryAsync<AuditRow>(
-            "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, definition_version AS DefinitionVersion, " +
-            "definition_hash AS DefinitionHash, data AS Data, prev_hash AS PrevHash, hash AS Hash FROM audit_events ORDER BY instance_id, seq")).ToList();
+            AuditSelect + " ORDER BY instance_id, seq")).ToList();
         var broken = new List<(Guid, int)>();
         var groups = rows.GroupBy(r => r.InstanceId).ToList();
         foreach (var chain in groups)
@@ -88,8 +90,7 @@ public sealed class RequestQueries(SqliteDatabase database)
 
     private static async Task<IReadOnlyList<AuditView>> AuditAsync(System.Data.IDbConnection connection, Guid id) =>
         (await connection.QueryAsync<AuditRow>(
-            "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, definition_version AS DefinitionVersion, " +
-            "definition_hash AS DefinitionHash, data AS Data, prev_hash AS PrevHash, hash AS Hash FROM audit_events WHERE instance_id = @id ORDER BY seq",
+            AuditSelect + " WHERE instance_id = @id ORDER BY seq",
             new { id = id.ToString() })).Select(r => r.ToView()).ToList();
 
     private static RequestView ToView(WorkflowInstance i, IReadOnlyList<AuditView> timeline)
