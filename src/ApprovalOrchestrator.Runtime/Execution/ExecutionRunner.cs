@@ -59,6 +59,14 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
             logger.LogWarning("Shutdown during execution of {Id}; the next run will review it", instanceId);
             return;
         }
+        catch (Exception ex)
+        {
+            // A fault of ours, not the Gateway's: record it rather than leave the instance executing. The message names
+            // only the exception type, so nothing from configuration (the token) can leak through it.
+            logger.LogError(ex, "Execution of {Id} failed unexpectedly", instanceId);
+            var error = $"Execution failed inside the orchestrator ({ex.GetType().Name}); see the server log.";
+            outcome = new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, error, "internal", 0);
+        }
 
         var result = new ExecutionResult(
             outcome.Status switch
@@ -66,13 +74,19 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
                 GatewayOutcomeStatus.Succeeded => ExecutionResultKind.Succeeded,
                 GatewayOutcomeStatus.DryRun => ExecutionResultKind.DryRun,
                 // A tool call that timed out may still have run on the Gateway: unknown, not failed.
-                _ when gatewayCall.IsToolInvocation && outcome.ErrorType == "timeout" => ExecutionResultKind.Indeterminate,
+                _ when gatewayCall.IsToolInvocation && outcome.ErrorType is "timeout" or "internal" => ExecutionResultKind.Indeterminate,
                 _ => ExecutionResultKind.Failed,
             },
             outcome.Error,
             JsonSerializer.SerializeToElement(outcome, Json.Options));
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
     }
+
+    private static GatewayHttpRequest RedactedRequest(GatewayCall call) => new(
+        "POST",
+        call.IsToolInvocation ? "/tools/invoke" : "/v1/chat/completions",
+        new Dictionary<string, string> { ["Authorization"] = "Bearer [redacted]" },
+        JsonSerializer.SerializeToElement(new { call.AgentId, call.ToolName, call.ToolAction, call.IdempotencyKey }));
 
     /// <summary>The classification as the agent sees it: the proposal shape of the reference flow, plus the matched rules.</summary>
     private static string ClassificationJson(WorkflowInstance state, bool requiresApproval)
