@@ -26,6 +26,8 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<WorkflowsOptions>(configuration.GetSection(WorkflowsOptions.Section));
 
         services.AddSingleton<SqliteDatabase>();
+        // The approvers work registers the real directory; without it group checks are skipped.
+        services.TryAddSingleton<IApproverGroupDirectory, UncheckedGroupDirectory>();
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<DefinitionImportReport>();
         services.AddSingleton<DefinitionImporter>();

@@ -1,27 +1,34 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Definitions.Rules;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
 /// <summary>
-/// Deterministic, pure keyword classifier for one <see cref="WorkflowDefinition"/>.
-/// Build once per definition (term matchers are precomputed) and call <see cref="Classify(PolicyInput, DefinitionRef)"/> per request.
+/// Deterministic, pure rule classifier for one <see cref="WorkflowDefinition"/>.
+/// Build once per definition (conditions are compiled: term matchers, regexes, arg paths) and call
+/// <see cref="Classify(PolicyInput, DefinitionRef)"/> per request.
 /// </summary>
 public sealed class Classifier
 {
-    // Lets the static convenience reuse matchers for a definition instance without the caller holding one.
+    // Lets the static convenience reuse compiled rules for a definition instance without the caller holding one.
     private static readonly ConditionalWeakTable<WorkflowDefinition, Classifier> Cache = new();
 
     private readonly WorkflowDefinition _definition;
-    private readonly (ClassificationRule Rule, TermMatcher[] Matchers)[] _rules;
+    private readonly (ClassificationRule Rule, CompiledCondition Condition)[] _rules;
 
     public Classifier(WorkflowDefinition definition)
+        : this(definition, RuleRegex.MatchTimeout)
+    {
+    }
+
+    /// <summary>With another regex match timeout (tests of the fail-closed timeout path).</summary>
+    public Classifier(WorkflowDefinition definition, TimeSpan regexTimeout)
     {
         ArgumentNullException.ThrowIfNull(definition);
         _definition = definition;
         _rules = definition.Classification.Rules
-            .Select(r => (r, r.Terms.Select(t => new TermMatcher(t)).ToArray()))
+            .Select(r => (r, ConditionCompiler.Compile(r.Condition, regexTimeout)))
             .ToArray();
     }
 
@@ -30,7 +37,7 @@ public sealed class Classifier
         Cache.GetValue(definition, d => new Classifier(d)).Classify(input, reference);
 
     /// <summary>
-    /// Every rule with a matching term is reported; the winner is the first matching rule of the highest risk
+    /// Every rule whose condition holds is reported; the winner is the first matching rule of the highest risk
     /// and is listed first in <see cref="ClassificationResult.Matches"/>, the rest follow in definition order.
     /// No match yields the definition's default.
     /// </summary>
@@ -38,22 +45,26 @@ public sealed class Classifier
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reference);
-        var fields = Fields(input);
+        var facts = RequestFacts.From(input);
 
         var matches = new List<(ClassificationRule Rule, RuleMatch Match)>();
-        foreach (var (rule, matchers) in _rules)
+        var warnings = new List<string>();
+        foreach (var (rule, condition) in _rules)
         {
-            var terms = matchers.Where(m => fields.Any(m.IsMatch)).Select(m => m.Term).ToArray();
-            if (terms.Length > 0)
+            var evidence = new MatchEvidence();
+            var holds = condition.Evaluate(facts, evidence);
+            warnings.AddRange(evidence.Warnings.Select(w => $"rule '{rule.Id}': {w}"));
+            if (holds)
             {
-                matches.Add((rule, new RuleMatch(rule.Id, rule.Risk, terms)));
+                matches.Add((rule, new RuleMatch(rule.Id, rule.Risk, evidence.Terms.Distinct(StringComparer.Ordinal).ToArray(), evidence.Details.Count > 0 ? evidence.Details.ToArray() : null)));
             }
         }
 
+        var warningList = warnings.Count > 0 ? warnings : null;
         if (matches.Count == 0)
         {
             var d = _definition.Classification.Default;
-            return new ClassificationResult(d.Risk, d.Category, d.Confidence, d.Reason, RouteName(d.Risk), [], reference);
+            return new ClassificationResult(d.Risk, d.Category, d.Confidence, d.Reason, RouteName(d.Risk), [], reference, warningList);
         }
 
         var winner = matches.MaxBy(m => m.Rule.Risk); // MaxBy keeps the first of equal keys.
@@ -63,65 +74,21 @@ public sealed class Classifier
             winningRule.Risk,
             winningRule.Category,
             winningRule.Confidence,
-            Explain(winningRule.Reason, winner.Match.Terms),
+            Explain(winningRule.Reason, winner.Match),
             winningRule.Route ?? RouteName(winningRule.Risk),
             ordered,
-            reference);
+            reference,
+            warningList);
     }
 
     /// <summary>The route named after a risk: "green", "amber" or "red".</summary>
     public static string RouteName(RiskLevel risk) => risk.ToString().ToLowerInvariant();
 
-    private static string Explain(string reason, IReadOnlyList<string> terms) =>
-        $"{reason.TrimEnd().TrimEnd('.')} (matched: {string.Join(", ", terms)}).";
-
-    // Each field is tokenised on its own so a term never spans two fields (text "... transfer" + tool "funds").
-    private static List<IReadOnlyList<string>> Fields(PolicyInput input)
+    private static string Explain(string reason, RuleMatch match)
     {
-        var raw = new List<string> { input.Text };
-        if (input.ToolName is { } name)
-        {
-            raw.Add(name);
-        }
-
-        if (input.ToolAction is { } action)
-        {
-            raw.Add(action);
-        }
-
-        if (input.ToolArgs is { } args)
-        {
-            CollectValues(args, raw);
-        }
-
-        return raw.Select(s => WordTokenizer.Tokenize(TextNormalizer.Normalize(s))).ToList();
-    }
-
-    // Agents can hide the action in arguments ({"command":"sudo rm"}), so every string and number is scanned.
-    private static void CollectValues(JsonElement element, List<string> into)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                into.Add(element.GetString() ?? string.Empty);
-                break;
-            case JsonValueKind.Number:
-                into.Add(element.GetRawText());
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectValues(item, into);
-                }
-
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    CollectValues(property.Value, into);
-                }
-
-                break;
-        }
+        var evidence = match.Terms.Concat(match.Details ?? []).ToArray();
+        return evidence.Length == 0
+            ? $"{reason.TrimEnd().TrimEnd('.')}."
+            : $"{reason.TrimEnd().TrimEnd('.')} (matched: {string.Join(", ", evidence)}).";
     }
 }

@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Core.Classification;
+using ApprovalOrchestrator.Core.Definitions.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using static ApprovalOrchestrator.Core.Definitions.YamlNodeReader;
@@ -29,11 +30,22 @@ public static class DefinitionParser
         ["reject"] = ExpiryAction.Reject,
     };
 
-    public static DefinitionParseResult Parse(string source)
+    private static readonly Dictionary<string, GatewayMode> GatewayModes = new(StringComparer.Ordinal)
+    {
+        ["chat"] = GatewayMode.Chat,
+        ["tool"] = GatewayMode.Tool,
+    };
+
+    /// <summary>
+    /// Parses and validates <paramref name="source"/>. With <paramref name="knownGroups"/>, every approver and requester group
+    /// must be one of them; with <paramref name="groupSizes"/>, no tier may require more approvals than its group has members.
+    /// Null skips that check (stored versions are re-read without them: a directory change must not unpublish history).
+    /// </summary>
+    public static DefinitionParseResult Parse(string source, IReadOnlySet<string>? knownGroups = null, IReadOnlyDictionary<string, int>? groupSizes = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var hash = DefinitionHash.Compute(source);
-        var reader = new YamlNodeReader();
+        var reader = new YamlNodeReader(new GroupDirectory(knownGroups, groupSizes));
 
         YamlNode? root = null;
         try
@@ -60,7 +72,7 @@ public static class DefinitionParser
         }
 
         var definition = ReadDefinition(root, reader);
-        return new DefinitionParseResult(definition, reader.Errors, hash);
+        return new DefinitionParseResult(definition, reader.Errors, hash, reader.Warnings);
     }
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)
@@ -100,28 +112,42 @@ public static class DefinitionParser
 
         var fallback = r.Required(map, "default", path) is { } d ? ReadDefault(d, Join(path, "default"), r) : null;
         var rules = new List<ClassificationRule>();
+        var placed = new List<(ClassificationRule Rule, string Path)>();
+        var terms = new List<(string Term, string Path, RiskLevel Risk)>();
         if (Optional(map, "rules") is { } rulesNode && r.Sequence(rulesNode, Join(path, "rules")) is { } items)
         {
             var seenIds = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < items.Count; i++)
             {
                 var rulePath = $"{path}.rules[{i}]";
-                if (ReadRule(items[i], rulePath, routeNames, r) is not { } rule)
+                // Duplicates are found from the raw id, so they are reported even when one of the rules has other errors.
+                if (RawId(items[i]) is { } rawId && !seenIds.Add(rawId))
+                {
+                    r.Error(Join(rulePath, "id"), $"duplicate rule id '{rawId}'");
+                }
+
+                var ruleTerms = new List<(string Term, string Path)>();
+                if (ReadRule(items[i], rulePath, routeNames, r, ruleTerms) is not { } rule)
                 {
                     continue;
                 }
 
-                if (!seenIds.Add(rule.Id))
-                {
-                    r.Error(Join(rulePath, "id"), $"duplicate rule id '{rule.Id}'");
-                }
-
                 rules.Add(rule);
+                placed.Add((rule, rulePath));
+                terms.AddRange(ruleTerms.Select(t => (t.Term, t.Path, rule.Risk)));
             }
         }
 
+        RuleLints.WarnTermsUnderTwoRisks(terms, r);
+        RuleLints.WarnShadowedRules(placed, r);
+
         return fallback is null ? null : new ClassificationPolicy(fallback, rules);
     }
+
+    private static string? RawId(YamlNode rule) =>
+        rule is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("id"), out var id) && id is YamlScalarNode { Value: { Length: > 0 } value }
+            ? value
+            : null;
 
     private static ClassificationDefault? ReadDefault(YamlNode node, string path, YamlNodeReader r)
     {
@@ -140,9 +166,9 @@ public static class DefinitionParser
             : new ClassificationDefault(risk.Value, category, confidence.Value, reason);
     }
 
-    private static ClassificationRule? ReadRule(YamlNode node, string path, IReadOnlySet<string> routeNames, YamlNodeReader r)
+    private static ClassificationRule? ReadRule(YamlNode node, string path, IReadOnlySet<string> routeNames, YamlNodeReader r, List<(string Term, string Path)> termSink)
     {
-        var map = r.Mapping(node, path, "id", "risk", "category", "confidence", "reason", "terms", "route");
+        var map = r.Mapping(node, path, "id", "risk", "category", "confidence", "reason", "terms", "when", "route");
         if (map is null)
         {
             return null;
@@ -153,19 +179,44 @@ public static class DefinitionParser
         var category = r.RequiredString(map, "category", path);
         var confidence = ReadConfidence(map, path, r);
         var reason = r.RequiredString(map, "reason", path);
-        var terms = r.Required(map, "terms", path) is { } t ? ReadTerms(t, Join(path, "terms"), r) : null;
+        // A rule tests either the terms shorthand (any term matches) or a 'when' condition.
+        var termsNode = Optional(map, "terms");
+        var whenNode = Optional(map, "when");
+        List<string>? terms = null;
+        RuleCondition? when = null;
+        var conditionValid = false;
+        if (termsNode is not null && whenNode is not null)
+        {
+            r.Error(Join(path, "when"), "give either 'terms' or 'when', not both (put the terms inside 'when')");
+        }
+        else if (whenNode is not null)
+        {
+            when = ConditionReader.Read(whenNode, Join(path, "when"), r, termSink);
+            conditionValid = when is not null;
+        }
+        else if (termsNode is not null)
+        {
+            terms = ReadTerms(termsNode, Join(path, "terms"), r);
+            termSink.AddRange((terms ?? []).Select((t, i) => (t, $"{path}.terms[{i}]")));
+            conditionValid = terms is not null;
+        }
+        else
+        {
+            r.Error(Join(path, "terms"), "is required (or give a 'when' condition)");
+        }
+
         var route = r.String(Optional(map, "route"), Join(path, "route"));
         if (route is not null && !routeNames.Contains(route))
         {
             r.Error(Join(path, "route"), $"no route named '{route}'");
             route = null;
         }
-        return id is null || risk is null || category is null || confidence is null || reason is null || terms is null
+        return id is null || risk is null || category is null || confidence is null || reason is null || !conditionValid
             ? null
-            : new ClassificationRule(id, risk.Value, category, confidence.Value, reason, terms, route);
+            : new ClassificationRule(id, risk.Value, category, confidence.Value, reason, terms ?? [], route, when);
     }
 
-    private static List<string>? ReadTerms(YamlNode node, string path, YamlNodeReader r)
+    internal static List<string>? ReadTerms(YamlNode node, string path, YamlNodeReader r)
     {
         if (r.Sequence(node, path) is not { } items)
         {
@@ -242,7 +293,7 @@ public static class DefinitionParser
 
     private static RoutePolicy? ReadRoute(string name, YamlNode node, string path, YamlNodeReader r)
     {
-        var map = r.Mapping(node, path, "action", "tiers", "onExpiry");
+        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "gateway");
         if (map is null)
         {
             return null;
@@ -266,7 +317,20 @@ public static class DefinitionParser
             return null;
         }
 
-        return action is null || tiers is null ? null : new RoutePolicy(name, action.Value, tiers, onExpiry);
+        RouteGateway? gateway = null;
+        var gatewayValid = true;
+        if (Optional(map, "gateway") is { } gatewayNode)
+        {
+            gateway = ReadGateway(gatewayNode, Join(path, "gateway"), r);
+            gatewayValid = gateway is not null;
+            if (action == RouteAction.Block)
+            {
+                r.Error(Join(path, "gateway"), "a block route never calls the Gateway");
+                gatewayValid = false;
+            }
+        }
+
+        return action is null || tiers is null || !gatewayValid ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, gateway);
     }
 
     private static List<ApprovalTier>? ReadTiers(YamlNode node, string path, YamlNodeReader r)
@@ -297,6 +361,18 @@ public static class DefinitionParser
             }
 
             var timeout = r.Duration(r.Required(map, "timeout", tierPath), Join(tierPath, "timeout"));
+            if (group is not null && r.Groups.IsUnknown(group))
+            {
+                r.Error(Join(tierPath, "group"), $"unknown group '{group}'");
+                group = null;
+            }
+
+            if (group is not null && required is { } n && r.Groups.SizeOf(group) is { } size && n > size)
+            {
+                r.Error(Join(tierPath, "requiredApprovals"), $"requires {n} approvals but group '{group}' has only {size} member(s)");
+                required = null;
+            }
+
             if (group is null || required is null || timeout is null)
             {
                 valid = false;
@@ -307,6 +383,25 @@ public static class DefinitionParser
         }
 
         return valid ? tiers : null;
+    }
+
+    private static RouteGateway? ReadGateway(YamlNode node, string path, YamlNodeReader r)
+    {
+        var map = r.Mapping(node, path, "agentId", "mode", "timeout");
+        if (map is null)
+        {
+            return null;
+        }
+
+        var agentNode = Optional(map, "agentId");
+        var agentId = r.String(agentNode, Join(path, "agentId"));
+        var modeNode = Optional(map, "mode");
+        var mode = r.Enum(modeNode, Join(path, "mode"), "gateway mode", GatewayModes);
+        var timeoutNode = Optional(map, "timeout");
+        var timeout = r.Duration(timeoutNode, Join(path, "timeout"));
+        return (agentNode is not null && agentId is null) || (modeNode is not null && mode is null) || (timeoutNode is not null && timeout is null)
+            ? null
+            : new RouteGateway(agentId, mode, timeout);
     }
 
     private static ExecutionPolicy? ReadExecution(YamlNode node, YamlNodeReader r)

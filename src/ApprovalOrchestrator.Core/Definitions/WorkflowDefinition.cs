@@ -1,3 +1,5 @@
+using ApprovalOrchestrator.Core.Definitions.Rules;
+
 namespace ApprovalOrchestrator.Core.Definitions;
 
 /// <summary>
@@ -25,7 +27,9 @@ public sealed record ClassificationPolicy(ClassificationDefault Default, IReadOn
 public sealed record ClassificationDefault(RiskLevel Risk, string Category, double Confidence, string Reason);
 
 /// <summary>
-/// A rule matches when any of its terms occurs as whole words (or their inflections) in the normalised request.
+/// A rule matches when its <see cref="Condition"/> holds. The <c>terms</c> shorthand (<see cref="Terms"/>, no
+/// <see cref="When"/>) means "any of these terms occurs as whole words or inflections"; a <c>when</c> rule has
+/// <see cref="When"/> and empty <see cref="Terms"/>.
 /// <see cref="Route"/> overrides the risk's own route (e.g. a red rule that blocks outright).
 /// </summary>
 public sealed record ClassificationRule(
@@ -35,7 +39,12 @@ public sealed record ClassificationRule(
     double Confidence,
     string Reason,
     IReadOnlyList<string> Terms,
-    string? Route = null);
+    string? Route = null,
+    RuleCondition? When = null)
+{
+    /// <summary>What the rule tests: <see cref="When"/>, else the terms shorthand.</summary>
+    public RuleCondition Condition => When ?? new TermsCondition(Terms);
+}
 
 public enum RouteAction
 {
@@ -49,12 +58,28 @@ public enum ExpiryAction
     Reject,
 }
 
-/// <summary>What a classification leads to. Approve routes have one or more escalation tiers.</summary>
+/// <summary>
+/// What a classification leads to. Approve routes have one or more escalation tiers.
+/// <see cref="Gateway"/> overrides <see cref="ExecutionPolicy"/> for requests that execute through this route.
+/// </summary>
 public sealed record RoutePolicy(
     string Name,
     RouteAction Action,
     IReadOnlyList<ApprovalTier> Tiers,
-    ExpiryAction OnExpiry = ExpiryAction.Reject);
+    ExpiryAction OnExpiry = ExpiryAction.Reject,
+    RouteGateway? Gateway = null);
+
+public enum GatewayMode
+{
+    Chat,
+    Tool,
+}
+
+/// <summary>
+/// Per-route Gateway options; each unset value falls back to the definition's <see cref="ExecutionPolicy"/> (agent, timeout)
+/// or to the request itself (mode: tool when the request names a tool, else chat).
+/// </summary>
+public sealed record RouteGateway(string? AgentId, GatewayMode? Mode, TimeSpan? Timeout);
 
 /// <summary>One escalation tier: who must approve, how many distinct people, and how long they have before the next tier.</summary>
 public sealed record ApprovalTier(string Group, int RequiredApprovals, TimeSpan Timeout);

@@ -11,10 +11,21 @@ namespace ApprovalOrchestrator.Core.Definitions;
 internal sealed class YamlNodeReader
 {
     private readonly List<DefinitionError> _errors = [];
+    private readonly List<DefinitionError> _warnings = [];
+
+    public YamlNodeReader(GroupDirectory? groups = null) => Groups = groups ?? GroupDirectory.None;
 
     public IReadOnlyList<DefinitionError> Errors => _errors;
 
+    /// <summary>Problems that do not make the definition invalid (it can still be published).</summary>
+    public IReadOnlyList<DefinitionError> Warnings => _warnings;
+
+    /// <summary>The directory of approver groups the definition is checked against.</summary>
+    public GroupDirectory Groups { get; }
+
     public void Error(string path, string message) => _errors.Add(new DefinitionError(path, message));
+
+    public void Warning(string path, string message) => _warnings.Add(new DefinitionError(path, message));
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

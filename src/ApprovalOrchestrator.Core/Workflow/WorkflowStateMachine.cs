@@ -52,7 +52,7 @@ public static class WorkflowStateMachine
         var c = e.Result;
         var classified = state with { Classification = c };
         var route = definition.RouteFor(c.Route);
-        var audit = new AppendAudit(AuditKinds.Classified, SystemActors.Policy, new Dictionary<string, object?>
+        var auditData = new Dictionary<string, object?>
         {
             ["risk"] = c.Risk.ToString().ToLowerInvariant(),
             ["category"] = c.Category,
@@ -61,7 +61,20 @@ public static class WorkflowStateMachine
             ["route"] = c.Route,
             ["matchedRules"] = c.MatchedRuleIds,
             ["matchedTerms"] = c.MatchedTerms,
-        });
+        };
+        // Only when present, so audit records of term-only rules keep their established shape.
+        var details = c.Matches.SelectMany(m => m.Details ?? []).ToArray();
+        if (details.Length > 0)
+        {
+            auditData["matchedConditions"] = details;
+        }
+
+        if (c.Warnings is { Count: > 0 } warnings)
+        {
+            auditData["warnings"] = warnings;
+        }
+
+        var audit = new AppendAudit(AuditKinds.Classified, SystemActors.Policy, auditData);
 
         switch (route.Action)
         {

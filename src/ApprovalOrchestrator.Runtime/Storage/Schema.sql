@@ -10,6 +10,46 @@ CREATE TABLE IF NOT EXISTS definitions (
     PRIMARY KEY (id, version)
 );
 
+-- Definition lifecycle (additive: an existing database gains these tables on the next start).
+-- A published row above is never updated; retraction is a row of its own, so "latest" = newest version without one.
+CREATE TABLE IF NOT EXISTS definition_retractions (
+    id            TEXT    NOT NULL,
+    version       INTEGER NOT NULL,
+    author        TEXT    NOT NULL,
+    comment       TEXT,
+    retracted_at  TEXT    NOT NULL,
+    PRIMARY KEY (id, version)
+);
+
+-- Working copies, valid or not, with the errors and warnings found when saved. Never used to run a request.
+CREATE TABLE IF NOT EXISTS definition_drafts (
+    draft_id       TEXT NOT NULL PRIMARY KEY,
+    definition_id  TEXT,
+    hash           TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    errors         TEXT NOT NULL,
+    warnings       TEXT NOT NULL,
+    author         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_definition_drafts_definition ON definition_drafts (definition_id, updated_at);
+
+-- Every change to definitions (draft saved/deleted, published, retracted, reverted), with the content hash and author.
+CREATE TABLE IF NOT EXISTS definition_events (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind           TEXT    NOT NULL,
+    definition_id  TEXT,
+    version        INTEGER,
+    draft_id       TEXT,
+    hash           TEXT    NOT NULL,
+    author         TEXT    NOT NULL,
+    comment        TEXT,
+    at             TEXT    NOT NULL,
+    data           TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS ix_definition_events_definition ON definition_events (definition_id, seq);
+
 CREATE TABLE IF NOT EXISTS instances (
     id                  TEXT    NOT NULL PRIMARY KEY,
     request_id          TEXT    NOT NULL UNIQUE,

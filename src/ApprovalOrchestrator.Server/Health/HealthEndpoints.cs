@@ -66,7 +66,8 @@ internal sealed class DefinitionsHealthCheck(DefinitionCatalog catalog, Definiti
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var data = new Dictionary<string, object> { ["imported"] = report.Imported, ["problems"] = report.Problems };
+        // Conflicts (a file differs from a version a person published) are listed but do not degrade readiness: that version is intended.
+        var data = new Dictionary<string, object> { ["imported"] = report.Imported, ["problems"] = report.Problems, ["conflicts"] = report.Conflicts };
         if (await catalog.GetLatestAsync(options.Value.Default) is null)
         {
             return HealthCheckResult.Unhealthy($"The default workflow '{options.Value.Default}' is not published.", data: data);

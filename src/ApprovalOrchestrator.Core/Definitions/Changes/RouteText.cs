@@ -1,0 +1,26 @@
+using System.Xml;
+
+namespace ApprovalOrchestrator.Core.Definitions.Changes;
+
+/// <summary>Readable, canonical text of routes and durations, used to compare and to show them.</summary>
+public static class RouteText
+{
+    /// <summary>E.g. <c>amber: approve [team-leads x1 PT4H, managers x1 PT8H] onExpiry reject</c>.</summary>
+    public static string Describe(RoutePolicy route)
+    {
+        var text = $"{route.Name}: {route.Action.ToString().ToLowerInvariant()}";
+        if (route.Tiers.Count > 0)
+        {
+            text += $" [{string.Join(", ", route.Tiers.Select(Tier))}] onExpiry {route.OnExpiry.ToString().ToLowerInvariant()}";
+        }
+
+        return route.Gateway is { } g ? $"{text} gateway {Gateway(g)}" : text;
+    }
+
+    public static string Tier(ApprovalTier tier) => $"{tier.Group} x{tier.RequiredApprovals} {Duration(tier.Timeout)}";
+
+    public static string Gateway(RouteGateway g) =>
+        $"{{agentId: {g.AgentId ?? "-"}, mode: {g.Mode?.ToString().ToLowerInvariant() ?? "-"}, timeout: {(g.Timeout is { } t ? Duration(t) : "-")}}}";
+
+    public static string Duration(TimeSpan span) => XmlConvert.ToString(span);
+}
