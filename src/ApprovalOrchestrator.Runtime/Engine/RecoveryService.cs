@@ -30,11 +30,16 @@ public sealed class RecoveryService(
             try
             {
                 await SweepAsync(startup ? null : clock.GetUtcNow() - IdleThreshold, stoppingToken);
-                startup = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Recovery sweep failed; will retry");
+            }
+            finally
+            {
+                // Only the first sweep is a start-up sweep, even if it failed part-way: a later full sweep would re-nudge
+                // executions in flight here (harmless, but noisy).
+                startup = false;
             }
 
             await Task.Delay(SweepInterval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -52,21 +52,34 @@ public sealed class OutboxDispatcher(
                 "SELECT seq, id, message_type, body FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200")).ToList();
         }
 
-        foreach (var (seq, id, typeName, body) in rows)
+        // Publish in order, then mark the whole batch in one write: a write per row would queue behind every consumer
+        // transaction for SQLite's single write lock. Rows published before a failure are still marked.
+        var published = new List<long>(rows.Count);
+        try
         {
-            var type = Outbox.Resolve(typeName);
-            if (type is null)
+            foreach (var (seq, id, typeName, body) in rows)
             {
-                logger.LogError("Outbox row {Seq} has unknown message type {Type}; left undispatched", seq, typeName);
-                continue;
-            }
+                var type = Outbox.Resolve(typeName);
+                if (type is null)
+                {
+                    logger.LogError("Outbox row {Seq} has unknown message type {Type}; left undispatched", seq, typeName);
+                    continue;
+                }
 
-            var message = System.Text.Json.JsonSerializer.Deserialize(body, type, Json.Options)!;
-            var messageId = Guid.Parse(id);
-            await bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
-            await using var connection = database.Open();
-            await connection.ExecuteAsync(
-                "UPDATE outbox SET dispatched_at = @Now WHERE seq = @Seq", new { Now = Timestamps.ToText(clock.GetUtcNow()), Seq = seq });
+                var message = System.Text.Json.JsonSerializer.Deserialize(body, type, Json.Options)!;
+                var messageId = Guid.Parse(id);
+                await bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+                published.Add(seq);
+            }
+        }
+        finally
+        {
+            if (published.Count > 0)
+            {
+                await using var connection = database.Open();
+                await connection.ExecuteAsync(
+                    "UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = Timestamps.ToText(clock.GetUtcNow()), Seqs = published });
+            }
         }
 
         return rows.Count;
