@@ -21,6 +21,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
     [Fact]
     public async Task Kill_dash_nine_mid_run_on_RabbitMq_completes_every_request_exactly_once()
     {
+        _ = Broker.Url; // fail before creating anything when no broker is configured
         var prefix = Broker.NewPrefix();
         var directory = Directory.CreateTempSubdirectory("ao-bus-kill-").FullName;
         var databasePath = Path.Combine(directory, "approvals.db");
