@@ -2,7 +2,8 @@ namespace ApprovalOrchestrator.Contracts.V1;
 
 /// <summary>
 /// Event: a request reached its final status (executed, dry-run, rejected, expired, blocked, failed, needs-review).
-/// Published once per request, after the final step commits.
+/// Published once per request, after the final step commits, under one MessageId; delivery is at least once (a crash
+/// between the broker's confirm and marking the outbox row repeats it with the same MessageId), so deduplicate by MessageId.
 /// </summary>
 /// <param name="InstanceId">The request's orchestrator id.</param>
 /// <param name="RequestId">The integrating system's idempotency key.</param>

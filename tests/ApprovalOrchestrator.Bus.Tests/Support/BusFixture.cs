@@ -43,9 +43,16 @@ public abstract class BusFixture : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
 
+        await DeleteEntitiesAsync(Raw, Prefix);
+        await Raw.DisposeAsync();
+    }
+
+    /// <summary>Deletes every queue and exchange the server and the integrator declare under <paramref name="prefix"/>.</summary>
+    internal static async Task DeleteEntitiesAsync(RawBroker raw, string prefix)
+    {
         var queues = QueueNames.All.Append("integrator")
             .SelectMany(q => new[] { q, q + QueueNames.ErrorSuffix, q + QueueNames.SkippedSuffix })
-            .Select(Queue)
+            .Select(q => prefix + q)
             .ToList();
         var messageTypes = new[]
         {
@@ -56,10 +63,9 @@ public abstract class BusFixture : IAsyncLifetime
             .Concat(messageTypes.Select(t => $"{t.Namespace}:{t.Name}"))
             .Concat(messageTypes.Select(t => $"MassTransit:Fault--{t.Namespace}:{t.Name}--"))
             .Concat(["MassTransit:Fault", "MassTransit:ReceiveFault"])
-            .Select(e => e.StartsWith(Prefix, StringComparison.Ordinal) ? e : Prefix + e)
+            .Select(e => e.StartsWith(prefix, StringComparison.Ordinal) ? e : prefix + e)
             .ToList();
-        await Raw.DeleteAsync(queues, exchanges);
-        await Raw.DisposeAsync();
+        await raw.DeleteAsync(queues, exchanges);
     }
 }
 

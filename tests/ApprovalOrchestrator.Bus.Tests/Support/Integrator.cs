@@ -41,11 +41,14 @@ internal sealed class Integrator : IAsyncDisposable
     }
 
     /// <summary>Publishes with a known MessageId, so a test can find the message again (error queue, rejection id).</summary>
-    public async Task<Guid> PublishAsync<T>(T message)
+    public Task<Guid> PublishAsync<T>(T message)
+        where T : class => PublishAsync(message, Broker.Ct);
+
+    public async Task<Guid> PublishAsync<T>(T message, CancellationToken cancellationToken)
         where T : class
     {
         var id = NewId.NextGuid();
-        await _bus.Publish(message, c => c.MessageId = id, Broker.Ct);
+        await _bus.Publish(message, c => c.MessageId = id, cancellationToken);
         return id;
     }
 

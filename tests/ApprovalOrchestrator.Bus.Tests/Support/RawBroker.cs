@@ -58,6 +58,13 @@ internal sealed class RawBroker : IAsyncDisposable
         return collected;
     }
 
+    /// <summary>Messages ready in <paramref name="queue"/> (not counting those delivered and not yet acknowledged).</summary>
+    public async Task<uint> MessageCountAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: Broker.Ct);
+        return (await channel.QueueDeclarePassiveAsync(queue, Broker.Ct)).MessageCount;
+    }
+
     public async Task PublishAsync(string exchange, string body, string? contentType, string messageId)
     {
         await using var channel = await _connection.CreateChannelAsync(cancellationToken: Broker.Ct);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ApprovalOrchestrator.Integration.Tests.Support;
+namespace ApprovalOrchestrator.Testing;
 
 /// <summary>
 /// The server as a separate OS process (the built ApprovalOrchestrator.Server.dll), so a test can kill it with SIGKILL
