@@ -29,6 +29,12 @@ public static class DefinitionParser
         ["reject"] = ExpiryAction.Reject,
     };
 
+    private static readonly Dictionary<string, RejectPolicy> RejectPolicyNames = new(StringComparer.Ordinal)
+    {
+        ["any"] = RejectPolicy.Any,
+        ["majority"] = RejectPolicy.Majority,
+    };
+
     public static DefinitionParseResult Parse(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -242,7 +248,7 @@ public static class DefinitionParser
 
     private static RoutePolicy? ReadRoute(string name, YamlNode node, string path, YamlNodeReader r)
     {
-        var map = r.Mapping(node, path, "action", "tiers", "onExpiry");
+        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "rejectPolicy");
         if (map is null)
         {
             return null;
@@ -250,6 +256,7 @@ public static class DefinitionParser
 
         var action = r.Enum(r.Required(map, "action", path), Join(path, "action"), "route action", ActionNames);
         var onExpiry = r.Enum(Optional(map, "onExpiry"), Join(path, "onExpiry"), "expiry action", ExpiryNames) ?? ExpiryAction.Reject;
+        var rejectPolicy = r.Enum(Optional(map, "rejectPolicy"), Join(path, "rejectPolicy"), "reject policy", RejectPolicyNames) ?? RejectPolicy.Any;
         var tiersNode = Optional(map, "tiers");
         var tiersPath = Join(path, "tiers");
         var tiers = tiersNode is null ? [] : ReadTiers(tiersNode, tiersPath, r);
@@ -266,7 +273,7 @@ public static class DefinitionParser
             return null;
         }
 
-        return action is null || tiers is null ? null : new RoutePolicy(name, action.Value, tiers, onExpiry);
+        return action is null || tiers is null ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, rejectPolicy);
     }
 
     private static List<ApprovalTier>? ReadTiers(YamlNode node, string path, YamlNodeReader r)

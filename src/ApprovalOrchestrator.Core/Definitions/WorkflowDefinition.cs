@@ -49,12 +49,20 @@ public enum ExpiryAction
     Reject,
 }
 
+/// <summary>When rejections close a task: at the first one (<c>any</c>), or once a majority of the quorum rejected.</summary>
+public enum RejectPolicy
+{
+    Any,
+    Majority,
+}
+
 /// <summary>What a classification leads to. Approve routes have one or more escalation tiers.</summary>
 public sealed record RoutePolicy(
     string Name,
     RouteAction Action,
     IReadOnlyList<ApprovalTier> Tiers,
-    ExpiryAction OnExpiry = ExpiryAction.Reject);
+    ExpiryAction OnExpiry = ExpiryAction.Reject,
+    RejectPolicy RejectPolicy = RejectPolicy.Any);
 
 /// <summary>One escalation tier: who must approve, how many distinct people, and how long they have before the next tier.</summary>
 public sealed record ApprovalTier(string Group, int RequiredApprovals, TimeSpan Timeout);
