@@ -37,6 +37,10 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
         services.AddSingleton<RequestQueries>();
+        services.Configure<Approvals.ApprovalsOptions>(configuration.GetSection(Approvals.ApprovalsOptions.Section));
+        services.AddSingleton<Approvals.DelegationStore>();
+        services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
+        services.AddSingleton<Identity.SecurityEventLog>();
         services.AddGatewayClient(configuration);
 
         SqliteDatabase.InitializeProvider();

@@ -30,6 +30,12 @@ public static class DefinitionParser
         ["reject"] = ExpiryAction.Reject,
     };
 
+    private static readonly Dictionary<string, RejectPolicy> RejectPolicyNames = new(StringComparer.Ordinal)
+    {
+        ["any"] = RejectPolicy.Any,
+        ["majority"] = RejectPolicy.Majority,
+    };
+
     private static readonly Dictionary<string, GatewayMode> GatewayModes = new(StringComparer.Ordinal)
     {
         ["chat"] = GatewayMode.Chat,
@@ -293,7 +299,7 @@ public static class DefinitionParser
 
     private static RoutePolicy? ReadRoute(string name, YamlNode node, string path, YamlNodeReader r)
     {
-        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "gateway");
+        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "rejectPolicy", "gateway");
         if (map is null)
         {
             return null;
@@ -301,6 +307,7 @@ public static class DefinitionParser
 
         var action = r.Enum(r.Required(map, "action", path), Join(path, "action"), "route action", ActionNames);
         var onExpiry = r.Enum(Optional(map, "onExpiry"), Join(path, "onExpiry"), "expiry action", ExpiryNames) ?? ExpiryAction.Reject;
+        var rejectPolicy = r.Enum(Optional(map, "rejectPolicy"), Join(path, "rejectPolicy"), "reject policy", RejectPolicyNames) ?? RejectPolicy.Any;
         var tiersNode = Optional(map, "tiers");
         var tiersPath = Join(path, "tiers");
         var tiers = tiersNode is null ? [] : ReadTiers(tiersNode, tiersPath, r);
@@ -330,7 +337,7 @@ public static class DefinitionParser
             }
         }
 
-        return action is null || tiers is null || !gatewayValid ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, gateway);
+        return action is null || tiers is null || !gatewayValid ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, rejectPolicy, gateway);
     }
 
     private static List<ApprovalTier>? ReadTiers(YamlNode node, string path, YamlNodeReader r)

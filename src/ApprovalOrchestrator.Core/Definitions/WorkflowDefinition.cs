@@ -58,6 +58,13 @@ public enum ExpiryAction
     Reject,
 }
 
+/// <summary>When rejections close a task: at the first one (<c>any</c>), or once a majority of the quorum rejected.</summary>
+public enum RejectPolicy
+{
+    Any,
+    Majority,
+}
+
 /// <summary>
 /// What a classification leads to. Approve routes have one or more escalation tiers.
 /// <see cref="Gateway"/> overrides <see cref="ExecutionPolicy"/> for requests that execute through this route.
@@ -67,6 +74,7 @@ public sealed record RoutePolicy(
     RouteAction Action,
     IReadOnlyList<ApprovalTier> Tiers,
     ExpiryAction OnExpiry = ExpiryAction.Reject,
+    RejectPolicy RejectPolicy = RejectPolicy.Any,
     RouteGateway? Gateway = null);
 
 public enum GatewayMode

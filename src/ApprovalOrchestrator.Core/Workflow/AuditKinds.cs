@@ -13,6 +13,10 @@ public static class AuditKinds
     public const string ExecutionInterrupted = "execution-interrupted";
     public const string ExecutionFinished = "execution-finished";
     public const string Completed = "completed";
+    public const string Claimed = "claimed";
+    public const string Released = "released";
+    public const string Reassigned = "reassigned";
+    public const string Withdrawn = "withdrawn";
 }
 
 /// <summary>Actors that are not people.</summary>

@@ -13,6 +13,7 @@ public enum InstanceStatus
     Blocked,
     Failed,
     NeedsReview,
+    Withdrawn,
 }
 
 public static class InstanceStatusExtensions
@@ -30,6 +31,7 @@ public static class InstanceStatusExtensions
         InstanceStatus.Blocked => "blocked",
         InstanceStatus.Failed => "failed",
         InstanceStatus.NeedsReview => "needs-review",
+        InstanceStatus.Withdrawn => "withdrawn",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -51,5 +53,5 @@ public static class InstanceStatusExtensions
     /// <summary>No further step will change the instance on its own. <see cref="InstanceStatus.NeedsReview"/> waits for a person.</summary>
     public static bool IsFinal(this InstanceStatus status) =>
         status is InstanceStatus.Executed or InstanceStatus.DryRun or InstanceStatus.Rejected or InstanceStatus.Expired
-            or InstanceStatus.Blocked or InstanceStatus.Failed or InstanceStatus.NeedsReview;
+            or InstanceStatus.Blocked or InstanceStatus.Failed or InstanceStatus.NeedsReview or InstanceStatus.Withdrawn;
 }

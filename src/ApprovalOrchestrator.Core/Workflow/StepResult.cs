@@ -8,7 +8,7 @@ public enum StepOutcome
     /// <summary>Nothing to do: a duplicate, or a stale timer or message. Not an error.</summary>
     Ignored,
 
-    /// <summary>The event is not allowed (closed task, wrong group, self-approval). Nothing changed.</summary>
+    /// <summary>The event is not allowed (closed task, wrong group, self-approval, stale action, claimed by another). Nothing changed.</summary>
     Refused,
 }
 
@@ -19,6 +19,15 @@ public enum RefusalReason
     Closed,
     NotInGroup,
     SelfApproval,
+
+    /// <summary>The decision names an action hash other than the task's: the approver saw something else.</summary>
+    StaleAction,
+
+    /// <summary>Another person holds an unexpired claim on the task.</summary>
+    ClaimedByOther,
+
+    /// <summary>Only the requester may do this (withdraw).</summary>
+    NotRequester,
 }
 
 /// <summary>The result of one transition: the next state (unchanged unless applied), the effects, and why if not applied.</summary>

@@ -11,6 +11,8 @@ public sealed record Classified(ClassificationResult Result) : WorkflowEvent;
 /// <summary>
 /// An approver decided. <see cref="ActorGroups"/> are the groups the caller is vouched to belong to;
 /// <see cref="Authenticated"/> says whether that vouching came from a verified credential (recorded in the audit).
+/// <see cref="ActionHash"/>, when given, must equal the task's. <see cref="Delegations"/> are the authorities delegated
+/// to the actor that are in force now (resolved by the shell, which owns the clock and the delegation table).
 /// </summary>
 public sealed record DecisionSubmitted(
     Guid TaskId,
@@ -19,7 +21,33 @@ public sealed record DecisionSubmitted(
     IReadOnlyCollection<string> ActorGroups,
     Verdict Verdict,
     string? Comment,
-    bool Authenticated = false) : WorkflowEvent;
+    bool Authenticated = false,
+    string? ActionHash = null,
+    IReadOnlyList<DelegatedAuthority>? Delegations = null) : WorkflowEvent;
+
+/// <summary>
+/// Authority someone (<see cref="Delegator"/>) handed to the actor, directly or through a chain (<see cref="Chain"/>
+/// lists the people from the delegator to the one who delegated to the actor). <see cref="Groups"/> are the
+/// delegator's groups as recorded with the delegation.
+/// </summary>
+public sealed record DelegatedAuthority(string Delegator, IReadOnlyList<string> Groups, IReadOnlyList<string> Chain);
+
+/// <summary>An approver takes a task for review until <c>now + Duration</c>; needs the same authority as deciding.</summary>
+public sealed record TaskClaimed(
+    Guid TaskId,
+    string Actor,
+    IReadOnlyCollection<string> ActorGroups,
+    TimeSpan Duration,
+    IReadOnlyList<DelegatedAuthority>? Delegations = null) : WorkflowEvent;
+
+/// <summary>The claim holder lets the task go.</summary>
+public sealed record ClaimReleased(Guid TaskId, string Actor) : WorkflowEvent;
+
+/// <summary>The requester takes the request back before anything ran.</summary>
+public sealed record RequestWithdrawn(string Actor, string? Reason) : WorkflowEvent;
+
+/// <summary>An administrator moves an open task to another group and/or one person (checked by the shell: admin role).</summary>
+public sealed record TaskReassigned(Guid TaskId, string Actor, string? Group, string? AssignedTo, string? Comment) : WorkflowEvent;
 
 /// <summary>A timer fired. It only acts when the task is still open and still waits on this exact token.</summary>
 public sealed record TimerElapsed(Guid TaskId, string Token) : WorkflowEvent;

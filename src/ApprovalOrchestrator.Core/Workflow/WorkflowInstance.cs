@@ -45,11 +45,13 @@ public enum ApprovalTaskStatus
     Approved,
     Rejected,
     Expired,
+    Withdrawn,
 }
 
 /// <summary>
 /// One approval gate. Escalation moves the same task to the next tier (new group, due time and timer token), so links
-/// to a task stay valid; approvals count only at the tier they were given in.
+/// to a task stay valid; approvals count only at the tier they were given in. <see cref="ActionHash"/> binds every
+/// decision to the exact action shown; <see cref="AssignedTo"/> (set by reassignment) narrows it to one person.
 /// </summary>
 public sealed record ApprovalTask(
     Guid Id,
@@ -60,13 +62,33 @@ public sealed record ApprovalTask(
     DateTimeOffset OpenedAt,
     DateTimeOffset DueAt,
     string TimerToken,
-    IReadOnlyList<ApprovalDecision> Decisions)
+    IReadOnlyList<ApprovalDecision> Decisions,
+    string ActionHash = "",
+    string? AssignedTo = null,
+    TaskClaim? Claim = null)
 {
     /// <summary>Distinct people who approved at the current tier.</summary>
     public IReadOnlyList<string> ApproversAtCurrentTier =>
         Decisions.Where(d => d.Verdict == Verdict.Approve && d.Tier == Tier)
             .Select(d => d.Actor).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Distinct people who rejected at the current tier.</summary>
+    public IReadOnlyList<string> RejectersAtCurrentTier =>
+        Decisions.Where(d => d.Verdict == Verdict.Reject && d.Tier == Tier)
+            .Select(d => d.Actor).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Everyone a decision at the current tier speaks for: the actor and, for a delegate, the delegator.</summary>
+    public IReadOnlySet<string> PeopleAtCurrentTier(Verdict verdict) =>
+        Decisions.Where(d => d.Tier == Tier && d.Verdict == verdict)
+            .SelectMany(d => d.OnBehalfOf is null ? [d.Actor] : new[] { d.Actor, d.OnBehalfOf })
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The claim, if it still holds at <paramref name="now"/>: an expired claim is no claim.</summary>
+    public TaskClaim? ActiveClaim(DateTimeOffset now) => Claim is { } c && c.ExpiresAt > now ? c : null;
 }
+
+/// <summary>"I am reviewing this": others cannot decide or claim until it is released or expires.</summary>
+public sealed record TaskClaim(string By, DateTimeOffset At, DateTimeOffset ExpiresAt);
 
 public enum Verdict
 {
@@ -74,7 +96,10 @@ public enum Verdict
     Reject,
 }
 
-/// <summary>A signal from a person. <see cref="DecisionId"/> makes it idempotent.</summary>
+/// <summary>
+/// A signal from a person. <see cref="DecisionId"/> makes it idempotent. <see cref="OnBehalfOf"/> names the delegator
+/// when the actor decided through a delegation.
+/// </summary>
 public sealed record ApprovalDecision(
     string DecisionId,
     string Actor,
@@ -82,7 +107,8 @@ public sealed record ApprovalDecision(
     string? Comment,
     int Tier,
     string Group,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? OnBehalfOf = null);
 
 /// <summary>
 /// The execution attempt. <see cref="StartedBy"/> names the process run that recorded the start, so a later run can tell

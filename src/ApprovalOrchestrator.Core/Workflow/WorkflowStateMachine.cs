@@ -35,6 +35,10 @@ public static class WorkflowStateMachine
             TimerElapsed e => OnTimer(state, definition, e, now),
             ExecutionStarting e => OnExecutionStarting(state, e, now),
             ExecutionFinished e => OnExecutionFinished(state, e, now),
+            TaskClaimed e => OnClaim(state, e, now),
+            ClaimReleased e => OnRelease(state, e, now),
+            RequestWithdrawn e => OnWithdraw(state, e),
+            TaskReassigned e => OnReassign(state, e),
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown workflow event."),
         };
         return result.Outcome == StepOutcome.Applied
@@ -87,7 +91,7 @@ public static class WorkflowStateMachine
                 var tier = route.Tiers[0];
                 var taskId = DeterministicId.Create(state.Id, "task/0");
                 var token = TimerToken(taskId, 0);
-                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, []);
+                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, [], ActionHash.Compute(state.Request, state.Definition.Hash));
                 var waiting = classified with { Status = InstanceStatus.AwaitingApproval, Tasks = [.. state.Tasks, task] };
                 return Applied(
                     waiting,
@@ -118,24 +122,40 @@ public static class WorkflowStateMachine
             return StepResult.Refuse(state, RefusalReason.Closed, $"The task is {task.Status.ToString().ToLowerInvariant()}; the request is {state.Status.ToWire()}.");
         }
 
-        if (!e.ActorGroups.Contains(task.Group, StringComparer.Ordinal))
+        if (e.ActionHash is not null && !string.Equals(e.ActionHash, task.ActionHash, StringComparison.Ordinal))
         {
-            return StepResult.Refuse(state, RefusalReason.NotInGroup, $"Only members of '{task.Group}' may decide this task now.");
+            return StepResult.Refuse(state, RefusalReason.StaleAction, $"The decision names action {e.ActionHash}, but the task is for {task.ActionHash}. Review the task again.");
         }
 
-        if (e.Verdict == Verdict.Approve && string.Equals(e.Actor, state.Request.Requester, StringComparison.Ordinal))
+        if (task.ActiveClaim(now) is { } claim && !string.Equals(claim.By, e.Actor, StringComparison.Ordinal))
         {
-            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A requester may not approve their own request.");
+            return StepResult.Refuse(state, RefusalReason.ClaimedByOther, $"'{claim.By}' is reviewing this task until {claim.ExpiresAt:O}.");
         }
 
-        if (e.Verdict == Verdict.Approve && task.ApproversAtCurrentTier.Contains(e.Actor, StringComparer.Ordinal))
+        var authority = Authority(task, e.Actor, e.ActorGroups, e.Delegations, state.Request.Requester);
+        if (!authority.Allowed)
         {
-            return StepResult.Ignore(state, $"'{e.Actor}' has already approved; one person counts once.");
+            return StepResult.Refuse(state, RefusalReason.NotInGroup, NotAllowedMessage(task));
         }
 
-        var decision = new ApprovalDecision(e.DecisionId, e.Actor, e.Verdict, e.Comment, task.Tier, task.Group, now);
+        var via = authority.Via?.Delegator;
+        var requester = state.Request.Requester;
+        if (e.Verdict == Verdict.Approve && (string.Equals(e.Actor, requester, StringComparison.Ordinal) || string.Equals(via, requester, StringComparison.Ordinal)))
+        {
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A requester may not approve their own request, nor may anyone on their behalf.");
+        }
+
+        // One person counts once per verdict and tier, whether they act themselves or through a delegate.
+        var already = task.PeopleAtCurrentTier(e.Verdict);
+        if (already.Contains(e.Actor) || (via is not null && already.Contains(via)))
+        {
+            return StepResult.Ignore(state, $"'{via ?? e.Actor}' has already {(e.Verdict == Verdict.Approve ? "approved" : "rejected")} at this tier; one person counts once.");
+        }
+
+        var decision = new ApprovalDecision(e.DecisionId, e.Actor, e.Verdict, e.Comment, task.Tier, task.Group, now, via);
         var decided = task with { Decisions = [.. task.Decisions, decision] };
         var approvals = decided.ApproversAtCurrentTier.Count;
+        var rejections = decided.RejectersAtCurrentTier.Count;
         var audit = new AppendAudit(AuditKinds.Decision, e.Actor, new Dictionary<string, object?>
         {
             ["taskId"] = task.Id,
@@ -146,12 +166,23 @@ public static class WorkflowStateMachine
             ["group"] = task.Group,
             ["tier"] = task.Tier,
             ["approvals"] = approvals,
+            ["rejections"] = rejections,
             ["required"] = task.RequiredApprovals,
+            ["actionHash"] = task.ActionHash,
+            ["delegate"] = via is null ? null : e.Actor,
+            ["delegator"] = via,
+            ["delegationChain"] = authority.Via?.Chain,
         });
 
         if (e.Verdict == Verdict.Reject)
         {
-            var rejected = state.WithTask(decided with { Status = ApprovalTaskStatus.Rejected }) with { Status = InstanceStatus.Rejected };
+            var policy = definition.RouteFor(state.Classification!.Route).RejectPolicy;
+            if (policy == RejectPolicy.Majority && rejections < (task.RequiredApprovals / 2) + 1)
+            {
+                return Applied(state.WithTask(decided), audit);
+            }
+
+            var rejected = state.WithTask(decided with { Status = ApprovalTaskStatus.Rejected, Claim = null }) with { Status = InstanceStatus.Rejected };
             return Applied(rejected, audit, new CancelTimer(task.TimerToken), Completed(rejected, e.Actor, e.Comment ?? "Rejected."), new NotifyCompleted());
         }
 
@@ -160,7 +191,7 @@ public static class WorkflowStateMachine
             return Applied(state.WithTask(decided), audit);
         }
 
-        var approved = state.WithTask(decided with { Status = ApprovalTaskStatus.Approved }) with { Status = InstanceStatus.Executing };
+        var approved = state.WithTask(decided with { Status = ApprovalTaskStatus.Approved, Claim = null }) with { Status = InstanceStatus.Executing };
         return Applied(approved, audit, new CancelTimer(task.TimerToken), new RequestExecution());
     }
 
@@ -190,6 +221,8 @@ public static class WorkflowStateMachine
                 RequiredApprovals = tier.RequiredApprovals,
                 DueAt = now + tier.Timeout,
                 TimerToken = token,
+                AssignedTo = null,
+                Claim = null,
             };
             var data = TaskData(escalated);
             data["fromGroup"] = task.Group;
@@ -208,6 +241,156 @@ public static class WorkflowStateMachine
             Completed(expired, SystemActors.Timer, reason),
             new NotifyCompleted());
     }
+
+    private static StepResult OnClaim(WorkflowInstance state, TaskClaimed e, DateTimeOffset now)
+    {
+        if (OpenTask(state, e.TaskId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var task = state.FindTask(e.TaskId)!;
+        if (!Authority(task, e.Actor, e.ActorGroups, e.Delegations, state.Request.Requester).Allowed)
+        {
+            return StepResult.Refuse(state, RefusalReason.NotInGroup, NotAllowedMessage(task));
+        }
+
+        if (string.Equals(e.Actor, state.Request.Requester, StringComparison.Ordinal))
+        {
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A requester may not review their own request.");
+        }
+
+        if (task.ActiveClaim(now) is { } held && !string.Equals(held.By, e.Actor, StringComparison.Ordinal))
+        {
+            return StepResult.Refuse(state, RefusalReason.ClaimedByOther, $"'{held.By}' is reviewing this task until {held.ExpiresAt:O}.");
+        }
+
+        var claim = new TaskClaim(e.Actor, now, now + e.Duration);
+        return Applied(
+            state.WithTask(task with { Claim = claim }),
+            new AppendAudit(AuditKinds.Claimed, e.Actor, new Dictionary<string, object?> { ["taskId"] = task.Id, ["expiresAt"] = claim.ExpiresAt }));
+    }
+
+    private static StepResult OnRelease(WorkflowInstance state, ClaimReleased e, DateTimeOffset now)
+    {
+        if (OpenTask(state, e.TaskId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var task = state.FindTask(e.TaskId)!;
+        if (task.ActiveClaim(now) is not { } held)
+        {
+            return StepResult.Ignore(state, "The task is not claimed (or the claim expired).");
+        }
+
+        if (!string.Equals(held.By, e.Actor, StringComparison.Ordinal))
+        {
+            return StepResult.Refuse(state, RefusalReason.ClaimedByOther, $"The claim is held by '{held.By}'.");
+        }
+
+        return Applied(
+            state.WithTask(task with { Claim = null }),
+            new AppendAudit(AuditKinds.Released, e.Actor, new Dictionary<string, object?> { ["taskId"] = task.Id }));
+    }
+
+    private static StepResult OnWithdraw(WorkflowInstance state, RequestWithdrawn e)
+    {
+        if (!string.Equals(e.Actor, state.Request.Requester, StringComparison.Ordinal))
+        {
+            return StepResult.Refuse(state, RefusalReason.NotRequester, "Only the requester may withdraw a request.");
+        }
+
+        if (state.Status is not (InstanceStatus.Received or InstanceStatus.AwaitingApproval))
+        {
+            return StepResult.Refuse(state, RefusalReason.Closed, $"The request is {state.Status.ToWire()}; only a request that has not started executing can be withdrawn.");
+        }
+
+        var open = state.Tasks.Where(t => t.Status == ApprovalTaskStatus.Open).ToList();
+        var withdrawn = open.Aggregate(state, (s, t) => s.WithTask(t with { Status = ApprovalTaskStatus.Withdrawn, Claim = null })) with { Status = InstanceStatus.Withdrawn };
+        var effects = new List<WorkflowEffect>
+        {
+            new AppendAudit(AuditKinds.Withdrawn, e.Actor, new Dictionary<string, object?> { ["reason"] = e.Reason, ["tasks"] = open.Select(t => t.Id).ToArray() }),
+        };
+        effects.AddRange(open.Select(t => new CancelTimer(t.TimerToken)));
+        effects.Add(Completed(withdrawn, e.Actor, e.Reason ?? "Withdrawn by the requester."));
+        effects.Add(new NotifyCompleted());
+        return new StepResult(withdrawn, effects, StepOutcome.Applied);
+    }
+
+    private static StepResult OnReassign(WorkflowInstance state, TaskReassigned e)
+    {
+        if (OpenTask(state, e.TaskId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (string.Equals(e.AssignedTo, state.Request.Requester, StringComparison.Ordinal))
+        {
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A task cannot be assigned to the requester of its request.");
+        }
+
+        var task = state.FindTask(e.TaskId)!;
+        var moved = task with { Group = e.Group ?? task.Group, AssignedTo = e.AssignedTo, Claim = null };
+        return Applied(
+            state.WithTask(moved),
+            new AppendAudit(AuditKinds.Reassigned, e.Actor, new Dictionary<string, object?>
+            {
+                ["taskId"] = task.Id,
+                ["fromGroup"] = task.Group,
+                ["fromAssignee"] = task.AssignedTo,
+                ["group"] = moved.Group,
+                ["assignedTo"] = moved.AssignedTo,
+                ["comment"] = e.Comment,
+            }),
+            new NotifyApprovalRequested(task.Id));
+    }
+
+    /// <summary>Null when the task exists and is open on a waiting request; else the refusal to return.</summary>
+    private static StepResult? OpenTask(WorkflowInstance state, Guid taskId)
+    {
+        var task = state.FindTask(taskId);
+        if (task is null)
+        {
+            return StepResult.Refuse(state, RefusalReason.NotFound, "No such task.");
+        }
+
+        return task.Status != ApprovalTaskStatus.Open || state.Status != InstanceStatus.AwaitingApproval
+            ? StepResult.Refuse(state, RefusalReason.Closed, $"The task is {task.Status.ToString().ToLowerInvariant()}; the request is {state.Status.ToWire()}.")
+            : null;
+    }
+
+    /// <summary>
+    /// Whether the actor may act on the task: as the assignee or a member of its group, or through a delegation from
+    /// such a person. A delegator other than the requester, and not yet counted at this tier, is preferred.
+    /// </summary>
+    public static (bool Allowed, DelegatedAuthority? Via) Authority(
+        ApprovalTask task, string actor, IReadOnlyCollection<string> groups, IReadOnlyList<DelegatedAuthority>? delegations, string requester)
+    {
+        var candidates = delegations ?? [];
+        if (task.AssignedTo is { } assignee)
+        {
+            return string.Equals(actor, assignee, StringComparison.Ordinal)
+                ? (true, null)
+                : candidates.FirstOrDefault(d => string.Equals(d.Delegator, assignee, StringComparison.Ordinal)) is { } to ? (true, to) : (false, null);
+        }
+
+        if (groups.Contains(task.Group, StringComparer.Ordinal))
+        {
+            return (true, null);
+        }
+
+        var counted = task.PeopleAtCurrentTier(Verdict.Approve);
+        var via = candidates.Where(d => d.Groups.Contains(task.Group, StringComparer.Ordinal))
+            .OrderBy(d => string.Equals(d.Delegator, requester, StringComparison.Ordinal) || counted.Contains(d.Delegator) ? 1 : 0)
+            .ThenBy(d => d.Chain.Count)
+            .FirstOrDefault();
+        return via is null ? (false, null) : (true, via);
+    }
+
+    private static string NotAllowedMessage(ApprovalTask task) => task.AssignedTo is { } person
+        ? $"Only '{person}' (or their delegate) may act on this task now."
+        : $"Only members of '{task.Group}' (or their delegates) may act on this task now.";
 
     private static StepResult OnExecutionStarting(WorkflowInstance state, ExecutionStarting e, DateTimeOffset now)
     {

@@ -65,10 +65,10 @@ internal static class InstanceRepository
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO approval_tasks (id, instance_id, tier, group_name, required, approvals, status, opened_at, due_at, risk)
-                VALUES (@Id, @InstanceId, @Tier, @Group, @Required, @Approvals, @Status, @OpenedAt, @DueAt, @Risk)
+                INSERT INTO approval_tasks (id, instance_id, tier, group_name, required, approvals, status, opened_at, due_at, risk, assigned_to)
+                VALUES (@Id, @InstanceId, @Tier, @Group, @Required, @Approvals, @Status, @OpenedAt, @DueAt, @Risk, @AssignedTo)
                 ON CONFLICT (id) DO UPDATE SET tier = excluded.tier, group_name = excluded.group_name, required = excluded.required,
-                    approvals = excluded.approvals, status = excluded.status, due_at = excluded.due_at
+                    approvals = excluded.approvals, status = excluded.status, due_at = excluded.due_at, assigned_to = excluded.assigned_to
                 """,
                 new
                 {
@@ -82,6 +82,7 @@ internal static class InstanceRepository
                     OpenedAt = Timestamps.ToText(task.OpenedAt),
                     DueAt = Timestamps.ToText(task.DueAt),
                     Risk = Risk(instance),
+                    task.AssignedTo,
                 },
                 tx);
         }

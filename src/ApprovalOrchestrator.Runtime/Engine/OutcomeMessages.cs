@@ -55,6 +55,7 @@ internal static class OutcomeMessages
         InstanceStatus.Rejected => state.Tasks.SelectMany(t => t.Decisions).LastOrDefault(d => d.Verdict == Verdict.Reject)?.Comment ?? "Rejected by an approver.",
         InstanceStatus.Expired => "No decision before the last tier's timeout; auto-rejected.",
         InstanceStatus.Failed => state.Execution?.Result?.Error,
+        InstanceStatus.Withdrawn => "Withdrawn by the requester.",
         InstanceStatus.NeedsReview => "Execution was interrupted; a tool invocation is never re-sent automatically.",
         _ => state.Classification?.Reason,
     };

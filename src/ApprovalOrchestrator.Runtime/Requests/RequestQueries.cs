@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApprovalOrchestrator.Core.Classification;
 using ApprovalOrchestrator.Core.Audit;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
@@ -7,8 +9,11 @@ using Dapper;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
 
+/// <summary>Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.</summary>
+public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group);
+
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
-public sealed class RequestQueries(SqliteDatabase database)
+public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
 {
     private const string AuditSelect =
         "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, " +
@@ -18,34 +23,61 @@ public sealed class RequestQueries(SqliteDatabase database)
     {
         await using var connection = database.Open();
         var instance = await InstanceRepository.LoadAsync(connection, null, id);
-        return instance is null ? null : ToView(instance, await AuditAsync(connection, id));
+        return instance is null ? null : ToView(instance, await AuditAsync(connection, id), clock.GetUtcNow());
     }
 
-    public async Task<Page<RequestView>> ListAsync(string? status, string? risk, int offset, int limit)
+    /// <summary>Requests, newest first; <paramref name="requester"/> narrows to one person's own (for submit-only callers).</summary>
+    public async Task<Page<RequestView>> ListAsync(string? status, string? risk, int offset, int limit, string? requester = null)
     {
         await using var connection = database.Open();
-        var filter = new { status, risk, offset, limit };
-        const string where = "WHERE (@status IS NULL OR status = @status) AND (@risk IS NULL OR risk = @risk)";
+        var filter = new { status, risk, offset, limit, requester };
+        const string where = "WHERE (@status IS NULL OR status = @status) AND (@risk IS NULL OR risk = @risk) AND (@requester IS NULL OR requester = @requester)";
         var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM instances {where}", filter);
         var states = await connection.QueryAsync<string>($"SELECT state FROM instances {where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset", filter);
-        var items = states.Select(s => ToView(Json.Deserialize<WorkflowInstance>(s), [])).ToList();
+        var now = clock.GetUtcNow();
+        var items = states.Select(s => ToView(Json.Deserialize<WorkflowInstance>(s), [], now)).ToList();
         return new Page<RequestView>(items, total, offset, limit);
     }
 
-    public async Task<Page<TaskView>> TasksAsync(string? status, string? group, int offset, int limit)
+    /// <summary>
+    /// The tasks <paramref name="inbox"/>'s caller may act on: open to one of their effective groups (their own and
+    /// those delegated to them) and not assigned to someone else, or assigned to them or to someone who delegated to
+    /// them; never tasks of their own requests. Sorted by due time.
+    /// </summary>
+    public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, int offset, int limit)
     {
         await using var connection = database.Open();
-        var filter = new { status, group, offset, limit };
-        const string where = "WHERE (@status IS NULL OR t.status = @status) AND (@group IS NULL OR t.group_name = @group)";
-        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM approval_tasks t {where}", filter);
-        var rows = await connection.QueryAsync<(string TaskId, string State)>(
-            $"SELECT t.id, i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id {where} ORDER BY t.due_at, t.id LIMIT @limit OFFSET @offset", filter);
+        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), offset, limit };
+        const string where = """
+            WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
+              AND i.requester <> @User
+              AND ((t.assigned_to IS NULL AND t.group_name IN @Groups) OR t.assigned_to IN @Persons)
+            """;
+        const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
+        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) {from} {where}", filter);
+        var rows = await connection.QueryAsync<(string TaskId, string State)>($"SELECT t.id, i.state {from} {where} ORDER BY t.due_at, t.id LIMIT @limit OFFSET @offset", filter);
+        var now = clock.GetUtcNow();
         var items = rows.Select(r =>
         {
             var instance = Json.Deserialize<WorkflowInstance>(r.State);
-            return ToTaskView(instance, instance.FindTask(Guid.Parse(r.TaskId))!);
+            return ToTaskView(instance, instance.FindTask(Guid.Parse(r.TaskId))!, now);
         }).ToList();
         return new Page<TaskView>(items, total, offset, limit);
+    }
+
+    /// <summary>One task, with the instance it belongs to (for access checks).</summary>
+    public async Task<(TaskView View, WorkflowInstance Instance)?> GetTaskAsync(Guid taskId)
+    {
+        await using var connection = database.Open();
+        var state = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @id", new { id = taskId.ToString() });
+        if (state is null)
+        {
+            return null;
+        }
+
+        var instance = Json.Deserialize<WorkflowInstance>(state);
+        return (ToTaskView(instance, instance.FindTask(taskId)!, clock.GetUtcNow()), instance);
     }
 
     public async Task<Guid?> FindTaskInstanceAsync(Guid taskId)
@@ -93,7 +125,7 @@ public sealed class RequestQueries(SqliteDatabase database)
             AuditSelect + " WHERE instance_id = @id ORDER BY seq",
             new { id = id.ToString() })).Select(r => r.ToView()).ToList();
 
-    private static RequestView ToView(WorkflowInstance i, IReadOnlyList<AuditView> timeline)
+    private static RequestView ToView(WorkflowInstance i, IReadOnlyList<AuditView> timeline, DateTimeOffset now)
     {
         var c = i.Classification;
         return new RequestView(
@@ -101,16 +133,47 @@ public sealed class RequestQueries(SqliteDatabase database)
             c?.Risk.ToString().ToLowerInvariant(), c?.Category, OutcomeMessages.Reason(i) ?? c?.Reason, c?.Confidence,
             c?.MatchedRuleIds ?? [], c?.MatchedTerms ?? [],
             new WorkflowView(i.Definition.Id, i.Definition.Version, i.Definition.Hash),
-            i.Tasks.Select(t => ToTaskView(i, t, includeText: false)).ToList(),
+            i.Tasks.Select(t => ToTaskView(i, t, now, includeText: false)).ToList(),
             timeline,
             i.Execution?.Result?.Outcome,
             i.CreatedAt,
             i.UpdatedAt);
     }
 
-    private static TaskView ToTaskView(WorkflowInstance i, ApprovalTask t, bool includeText = true) => new(
-        t.Id, i.Id, t.Status.ToString().ToLowerInvariant(), t.Tier, t.Group, t.RequiredApprovals, t.ApproversAtCurrentTier,
-        t.OpenedAt, t.DueAt, i.Classification?.Risk.ToString().ToLowerInvariant(), includeText ? i.Request.Text : null, t.Decisions);
+    private static TaskView ToTaskView(WorkflowInstance i, ApprovalTask t, DateTimeOffset now, bool includeText = true)
+    {
+        var c = i.Classification;
+        var approvals = t.ApproversAtCurrentTier;
+        var open = t.Status == ApprovalTaskStatus.Open;
+        return new TaskView(
+            t.Id, i.Id, t.Status.ToString().ToLowerInvariant(), t.Tier, t.Group, t.AssignedTo, t.RequiredApprovals, approvals,
+            Math.Max(0, t.RequiredApprovals - approvals.Count), t.OpenedAt, t.DueAt,
+            open ? Math.Max(0, (long)(t.DueAt - now).TotalSeconds) : null,
+            c?.Risk.ToString().ToLowerInvariant(), c?.Reason, c?.MatchedRuleIds ?? [], i.Request.Requester, i.Request.AgentId,
+            includeText ? Redactor.Redact(i.Request.Text) : null,
+            includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, RedactArgs(tool.Args)) : null,
+            t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions);
+    }
+
+    /// <summary>Args as shown to approvers: the same structure, every string value redacted.</summary>
+    private static JsonNode? RedactArgs(JsonElement? args)
+    {
+        if (args is not { } element)
+        {
+            return null;
+        }
+
+        var node = JsonNode.Parse(element.GetRawText());
+        return Redact(node);
+
+        static JsonNode? Redact(JsonNode? n) => n switch
+        {
+            JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Redact(kv.Value?.DeepClone())))),
+            JsonArray a => new JsonArray(a.Select(x => Redact(x?.DeepClone())).ToArray()),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(Redactor.Redact(v.GetValue<string>())),
+            _ => n?.DeepClone(),
+        };
+    }
 
     private sealed record AuditRow(string InstanceId, long Seq, string Kind, string Actor, string At, string DefinitionId, long DefinitionVersion, string DefinitionHash, string Data, string PrevHash, string Hash)
     {

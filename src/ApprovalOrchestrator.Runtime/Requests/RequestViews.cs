@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Workflow;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
@@ -27,19 +28,36 @@ public sealed record RequestView(
 
 public sealed record WorkflowView(string Id, int Version, string Hash);
 
+/// <summary>
+/// One approval task as an approver sees it: what is asked (text and tool args redacted), why it was flagged, the
+/// action hash to decide on, who approved, how many approvals remain, and how long before it escalates (or expires).
+/// </summary>
 public sealed record TaskView(
     Guid Id,
     Guid RequestId,
     string Status,
     int Tier,
     string Group,
+    string? AssignedTo,
     int Required,
     IReadOnlyList<string> Approvals,
+    int ApprovalsRemaining,
     DateTimeOffset OpenedAt,
     DateTimeOffset DueAt,
+    long? SecondsLeft,
     string? Risk,
+    string? Reason,
+    IReadOnlyList<string> MatchedRules,
+    string Requester,
+    string AgentId,
     string? Text,
+    ToolView? Tool,
+    string ActionHash,
+    TaskClaim? Claim,
     IReadOnlyList<ApprovalDecision> Decisions);
+
+/// <summary>The tool call as shown to approvers: every string value in the args passed through the redactor.</summary>
+public sealed record ToolView(string Name, string? Action, JsonNode? Args);
 
 public sealed record AuditView(
     Guid RequestId,

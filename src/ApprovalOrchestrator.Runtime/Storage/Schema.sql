@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS approval_tasks (
     status       TEXT    NOT NULL,
     opened_at    TEXT    NOT NULL,
     due_at       TEXT    NOT NULL,
-    risk         TEXT
+    risk         TEXT,
+    assigned_to  TEXT
 );
 CREATE INDEX IF NOT EXISTS ix_tasks_status_due ON approval_tasks (status, due_at);
 CREATE INDEX IF NOT EXISTS ix_tasks_instance ON approval_tasks (instance_id);
@@ -128,4 +129,29 @@ CREATE TABLE IF NOT EXISTS inbox (
     message_id    TEXT NOT NULL,
     processed_at  TEXT NOT NULL,
     PRIMARY KEY (consumer, message_id)
+);
+
+-- Delegations ("act for me while I am away"). The delegator's groups are recorded from their own token.
+CREATE TABLE IF NOT EXISTS delegations (
+    id                TEXT NOT NULL PRIMARY KEY,
+    delegator         TEXT NOT NULL,
+    delegate          TEXT NOT NULL,
+    delegator_groups  TEXT NOT NULL,
+    starts_at         TEXT NOT NULL,
+    ends_at           TEXT NOT NULL,
+    created_by        TEXT NOT NULL,
+    created_at        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_delegations_delegate ON delegations (delegate, ends_at);
+
+-- Refused calls (401/403), each in its own transaction so a refusal is recorded even when nothing else is. Never the token.
+CREATE TABLE IF NOT EXISTS security_events (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    status    INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    method    TEXT NOT NULL,
+    path      TEXT NOT NULL,
+    reason    TEXT NOT NULL,
+    remote_ip TEXT
 );

@@ -71,6 +71,13 @@ public sealed class SqliteDatabase
             ?? throw new InvalidOperationException("Embedded schema missing.");
         using var reader = new StreamReader(stream);
         using var tx = connection.BeginTransaction();
+        // Databases made before a column existed get it here; CREATE TABLE IF NOT EXISTS would leave them without.
+        var taskColumns = connection.Query<string>("SELECT name FROM pragma_table_info('approval_tasks')", transaction: tx).ToHashSet(StringComparer.Ordinal);
+        if (taskColumns.Count > 0 && !taskColumns.Contains("assigned_to"))
+        {
+            connection.Execute("ALTER TABLE approval_tasks ADD COLUMN assigned_to TEXT", transaction: tx);
+        }
+
         connection.Execute(reader.ReadToEnd(), transaction: tx);
         tx.Commit();
     }

@@ -2,7 +2,9 @@ using System.Text.Json;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Server.Hosting;
+using ApprovalOrchestrator.Server.Identity;
 
 namespace ApprovalOrchestrator.Server.Audit;
 
@@ -11,9 +13,10 @@ public static class AuditEndpoints
 {
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/audit").WithTags("Audit");
+        var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Roles.AuditReader);
         group.MapGet("/", ExportAsync);
         group.MapGet("/verify", VerifyAsync);
+        group.MapGet("/security", SecurityAsync);
     }
 
     private static async Task<IResult> ExportAsync(string? format, Guid? requestId, HttpContext http, RequestQueries queries)
@@ -39,6 +42,13 @@ public static class AuditEndpoints
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Refused calls (401/403), newest first.</summary>
+    private static async Task<IResult> SecurityAsync(int? offset, int? limit, SecurityEventLog log)
+    {
+        var errors = Paging.Validate(offset, limit).ToList();
+        return errors.Count > 0 ? Problems.Validation(errors) : Results.Ok(await log.ListAsync(offset ?? 0, limit ?? Paging.DefaultLimit));
     }
 
     private static async Task<IResult> VerifyAsync(RequestQueries queries)

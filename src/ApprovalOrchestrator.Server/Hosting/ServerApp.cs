@@ -2,7 +2,9 @@ using ApprovalOrchestrator.Runtime;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
+using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
 using Microsoft.Extensions.Options;
@@ -27,6 +29,7 @@ public static class ServerApp
         builder.Services.AddApprovalOrchestrator(builder.Configuration);
         builder.Services.AddOrchestratorHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOrchestratorAuth();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -41,11 +44,14 @@ public static class ServerApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapRequests();
         app.MapTasks();
+        app.MapDelegations();
         app.MapAudit();
         app.MapHealth();
-        app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 
@@ -55,6 +61,7 @@ public static class ServerApp
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
+        await services.GetRequiredService<KeySource>().InitializeAsync(CancellationToken.None);
     }
 
     public static string ResolveWorkflowsDirectory(WorkflowsOptions options, string contentRoot)

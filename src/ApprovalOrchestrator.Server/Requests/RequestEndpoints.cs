@@ -3,6 +3,7 @@ using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Server.Hosting;
+using ApprovalOrchestrator.Server.Identity;
 
 namespace ApprovalOrchestrator.Server.Requests;
 
@@ -12,9 +13,10 @@ public static class RequestEndpoints
     public static void MapRequests(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/requests").WithTags("Requests");
-        group.MapPost("/", SubmitAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapGet("/", ListAsync);
+        group.MapPost("/", SubmitAsync).RequireAuthorization(Roles.Submitter);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Roles.Reader);
+        group.MapGet("/", ListAsync).RequireAuthorization(Roles.Reader);
+        group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(Roles.Submitter);
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest http, WorkflowEngine engine)
@@ -24,6 +26,16 @@ public static class RequestEndpoints
         {
             return problem;
         }
+
+        // The requester is the token's subject. Naming someone else would let a person launder their own request
+        // through another name and then approve it, so a different requester is refused rather than trusted.
+        var caller = Caller.From(http.HttpContext.User);
+        if (command!.Requester is { } named && !string.Equals(named, caller.User, StringComparison.Ordinal))
+        {
+            return await Refusals.ForbiddenAsync(http.HttpContext, $"requester '{named}' is not the authenticated user; omit it or send '{caller.User}'");
+        }
+
+        command = command with { Requester = caller.User };
 
         var errors = RequestValidator.Validate(command!);
         if (errors.Count > 0)
@@ -46,12 +58,41 @@ public static class RequestEndpoints
         };
     }
 
-    private static async Task<IResult> GetAsync(Guid id, RequestQueries queries) =>
-        await queries.GetAsync(id) is { } view
-            ? Results.Ok(view)
-            : Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries)
+    {
+        if (await queries.GetAsync(id) is not { } view)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
+        }
 
-    private static async Task<IResult> ListAsync(string? status, string? risk, int? offset, int? limit, RequestQueries queries)
+        return SeesAll(Caller.From(http.User)) || view.Requester == Caller.From(http.User).User
+            ? Results.Ok(view)
+            : await Refusals.ForbiddenAsync(http, "only the requester, approvers, auditors and admins may read a request");
+    }
+
+    /// <summary>Approvers, auditors and admins read every request; a submitter only their own.</summary>
+    private static bool SeesAll(Caller caller) => caller.Is(Roles.Approver) || caller.Is(Roles.Auditor) || caller.Is(Roles.Admin);
+
+    private static async Task<IResult> WithdrawAsync(Guid id, HttpContext http, WorkflowEngine engine)
+    {
+        var reason = http.Request.ContentLength is > 0 ? (await Problems.ReadJsonAsync<WithdrawBody>(http.Request, ApiJson.Strict)) : (new WithdrawBody(null), null);
+        if (reason.Item2 is { } problem)
+        {
+            return problem;
+        }
+
+        var caller = Caller.From(http.User);
+        var step = await engine.ApplyAsync(id, (_, _) => new RequestWithdrawn(caller.User, reason.Item1!.Reason), cancellationToken: http.RequestAborted);
+        return step switch
+        {
+            null => Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}."),
+            { Outcome: StepOutcome.Refused, Refusal: RefusalReason.NotRequester } => await Refusals.ForbiddenAsync(http, step.Message!),
+            { Outcome: StepOutcome.Refused } => Problems.Status(StatusCodes.Status409Conflict, "Cannot withdraw", step.Message!),
+            _ => Results.Ok(new { id, status = step.State.Status.ToWire() }),
+        };
+    }
+
+    private static async Task<IResult> ListAsync(string? status, string? risk, int? offset, int? limit, HttpContext http, RequestQueries queries)
     {
         var errors = new List<FieldError>();
         if (status is not null && !InstanceStatusExtensions.TryParseWire(status, out _))
@@ -67,8 +108,10 @@ public static class RequestEndpoints
         errors.AddRange(Paging.Validate(offset, limit));
         return errors.Count > 0
             ? Problems.Validation(errors)
-            : Results.Ok(await queries.ListAsync(status, risk, offset ?? 0, limit ?? Paging.DefaultLimit));
+            : Results.Ok(await queries.ListAsync(status, risk, offset ?? 0, limit ?? Paging.DefaultLimit, SeesAll(Caller.From(http.User)) ? null : Caller.From(http.User).User));
     }
+
+    public sealed record WithdrawBody(string? Reason);
 
     /// <summary>The answer to a submit. <see cref="Duplicate"/> is true when the requestId was seen before.</summary>
     public sealed record SubmitResponse(Guid Id, string RequestId, string Status, bool Duplicate);

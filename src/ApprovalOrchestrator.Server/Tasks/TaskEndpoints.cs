@@ -1,43 +1,104 @@
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
+using ApprovalOrchestrator.Runtime.Approvals;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Server.Hosting;
 using ApprovalOrchestrator.Server.Identity;
+using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Server.Tasks;
 
-/// <summary><c>/api/tasks</c>: the approval queue and decisions on it.</summary>
+/// <summary><c>/api/tasks</c>: the approver's inbox, claims, decisions, reassignment and bulk approval.</summary>
 public static class TaskEndpoints
 {
     public static void MapTasks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{id:guid}/decision", DecideAsync);
+        group.MapGet("/", InboxAsync).RequireAuthorization(Roles.Approver);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Roles.Reader);
+        group.MapPost("/{id:guid}/claim", ClaimAsync).RequireAuthorization(Roles.Approver);
+        group.MapDelete("/{id:guid}/claim", ReleaseAsync).RequireAuthorization(Roles.Approver);
+        group.MapPost("/{id:guid}/decision", DecideAsync).RequireAuthorization(Roles.Approver);
+        group.MapPost("/{id:guid}/reassign", ReassignAsync).RequireAuthorization(Roles.Admin);
+        group.MapPost("/bulk-approve", BulkApprove.HandleAsync).RequireAuthorization(Roles.Approver);
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? group, int? offset, int? limit, RequestQueries queries)
+    private static async Task<IResult> InboxAsync(string? status, string? risk, string? group, int? offset, int? limit, HttpContext http, RequestQueries queries, DelegationStore delegations)
     {
         var errors = new List<FieldError>();
-        if (status is not null && status is not ("open" or "approved" or "rejected" or "expired"))
+        status ??= "open";
+        if (status is not ("open" or "approved" or "rejected" or "expired" or "withdrawn"))
         {
-            errors.Add(new("status", "must be open, approved, rejected or expired."));
+            errors.Add(new("status", "must be open, approved, rejected, expired or withdrawn."));
+        }
+
+        if (risk is not null && risk is not ("amber" or "red"))
+        {
+            errors.Add(new("risk", "must be amber or red."));
         }
 
         errors.AddRange(Paging.Validate(offset, limit));
-        return errors.Count > 0
-            ? Problems.Validation(errors)
-            : Results.Ok(await queries.TasksAsync(status, group, offset ?? 0, limit ?? Paging.DefaultLimit));
-    }
-
-    private static async Task<IResult> DecideAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries)
-    {
-        if (HeaderIdentity.From(http) is not { } identity)
+        if (errors.Count > 0)
         {
-            return Problems.Status(StatusCodes.Status401Unauthorized, "Who is deciding?", $"Send the approver in the {HeaderIdentity.UserHeader} header and their groups in {HeaderIdentity.GroupsHeader}.");
+            return Problems.Validation(errors);
         }
 
+        var caller = Caller.From(http.User);
+        var granted = await delegations.AuthoritiesAsync(caller.User);
+        var groups = caller.Groups.Concat(granted.SelectMany(g => g.Groups)).Distinct(StringComparer.Ordinal).ToArray();
+        var inbox = new InboxQuery(caller.User, groups, granted.Select(g => g.Delegator).ToArray(), status, risk, group);
+        return Results.Ok(await queries.InboxAsync(inbox, offset ?? 0, limit ?? Paging.DefaultLimit));
+    }
+
+    /// <summary>One task: for auditors and admins, and for approvers who may act on it; others learn nothing about it.</summary>
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries, DelegationStore delegations)
+    {
+        if (await queries.GetTaskAsync(id) is not { } found)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}.");
+        }
+
+        var caller = Caller.From(http.User);
+        if (caller.Is(Roles.Admin) || caller.Is(Roles.Auditor))
+        {
+            return Results.Ok(found.View);
+        }
+
+        var task = found.Instance.FindTask(id)!;
+        var mayAct = caller.Is(Roles.Approver)
+            && found.Instance.Request.Requester != caller.User
+            && WorkflowStateMachine.Authority(task, caller.User, caller.Groups, await delegations.AuthoritiesAsync(caller.User), found.Instance.Request.Requester).Allowed;
+        return mayAct ? Results.Ok(found.View) : await Refusals.ForbiddenAsync(http, $"task {id} is not for {caller.User}");
+    }
+
+    private static async Task<IResult> ClaimAsync(Guid id, HttpContext http, WorkflowEngine engine, RequestQueries queries, DelegationStore delegations, IOptions<ApprovalsOptions> options)
+    {
+        if (await queries.FindTaskInstanceAsync(id) is not { } instanceId)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}.");
+        }
+
+        var caller = Caller.From(http.User);
+        var granted = await delegations.AuthoritiesAsync(caller.User);
+        var step = await engine.ApplyAsync(instanceId, (_, _) => new TaskClaimed(id, caller.User, caller.Groups, options.Value.ClaimDuration, granted), cancellationToken: http.RequestAborted);
+        return await AnswerAsync(http, id, step, s => Results.Ok(new ClaimResponse(id, s.State.FindTask(id)!.Claim!)));
+    }
+
+    private static async Task<IResult> ReleaseAsync(Guid id, HttpContext http, WorkflowEngine engine, RequestQueries queries)
+    {
+        if (await queries.FindTaskInstanceAsync(id) is not { } instanceId)
+        {
+            return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}.");
+        }
+
+        var caller = Caller.From(http.User);
+        var step = await engine.ApplyAsync(instanceId, (_, _) => new ClaimReleased(id, caller.User), cancellationToken: http.RequestAborted);
+        return await AnswerAsync(http, id, step, _ => Results.NoContent());
+    }
+
+    private static async Task<IResult> DecideAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries, DelegationStore delegations)
+    {
         var (body, problem) = await Problems.ReadJsonAsync<DecisionBody>(http, ApiJson.Strict);
         if (problem is not null)
         {
@@ -54,6 +115,16 @@ public static class TaskEndpoints
         if (verdict is null)
         {
             errors.Add(new("decision", "must be 'approve' or 'reject'."));
+        }
+
+        if (verdict == Verdict.Reject && string.IsNullOrWhiteSpace(body.Comment))
+        {
+            errors.Add(new("comment", "is required to reject: say why."));
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ActionHash))
+        {
+            errors.Add(new("actionHash", "is required: send the actionHash of the task you reviewed (GET /api/tasks/{id})."));
         }
 
         if (body.DecisionId is { Length: 0 or > RequestValidator.MaxIdLength })
@@ -76,43 +147,84 @@ public static class TaskEndpoints
             return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}.");
         }
 
+        var caller = Caller.From(http.HttpContext.User);
         var decisionId = body.DecisionId ?? Guid.NewGuid().ToString("N");
-        var step = await engine.ApplyAsync(
+        var step = await Decide(engine, delegations, caller, instanceId, id, decisionId, verdict!.Value, body.Comment, body.ActionHash, http.HttpContext.RequestAborted);
+        return await AnswerAsync(http.HttpContext, id, step, s => Results.Ok(DecisionResponse.From(s, id, instanceId, decisionId)));
+    }
+
+    /// <summary>One decision, as one workflow step: the actor's groups and delegations travel with it as data.</summary>
+    internal static async Task<StepResult?> Decide(
+        WorkflowEngine engine, DelegationStore delegations, Caller caller, Guid instanceId, Guid taskId, string decisionId, Verdict verdict, string? comment, string? actionHash, CancellationToken cancellationToken)
+    {
+        var granted = await delegations.AuthoritiesAsync(caller.User);
+        return await engine.ApplyAsync(
             instanceId,
-            (_, _) => new DecisionSubmitted(id, decisionId, identity.User, identity.Groups, verdict!.Value, body.Comment, Authenticated: false),
-            cancellationToken: http.HttpContext.RequestAborted);
-        if (step is null)
+            (_, _) => new DecisionSubmitted(taskId, decisionId, caller.User, caller.Groups, verdict, comment, Authenticated: true, actionHash, granted),
+            cancellationToken: cancellationToken);
+    }
+
+    private static async Task<IResult> ReassignAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries)
+    {
+        var (body, problem) = await Problems.ReadJsonAsync<ReassignBody>(http, ApiJson.Strict);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.Group) && string.IsNullOrWhiteSpace(body.User))
+        {
+            return Problems.Validation([new FieldError("group", "name a group, a user, or both.")]);
+        }
+
+        if (await queries.FindTaskInstanceAsync(id) is not { } instanceId)
         {
             return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}.");
         }
 
-        var task = step.State.FindTask(id);
-        return step.Outcome switch
-        {
-            StepOutcome.Refused => step.Refusal switch
-            {
-                RefusalReason.NotFound => Problems.Status(StatusCodes.Status404NotFound, "Not found", step.Message!),
-                RefusalReason.Closed => Problems.Status(StatusCodes.Status409Conflict, "The task is closed", step.Message!),
-                _ => Problems.Status(StatusCodes.Status403Forbidden, "Not allowed to decide", step.Message!),
-            },
-            _ => Results.Ok(new DecisionResponse(
-                id,
-                instanceId,
-                decisionId,
-                step.Outcome == StepOutcome.Applied,
-                step.Message,
-                task?.Status.ToString().ToLowerInvariant() ?? "unknown",
-                task?.ApproversAtCurrentTier ?? [],
-                task?.RequiredApprovals ?? 0,
-                step.State.Status.ToWire())),
-        };
+        var caller = Caller.From(http.HttpContext.User);
+        var step = await engine.ApplyAsync(
+            instanceId,
+            (_, _) => new TaskReassigned(id, caller.User, NullIfBlank(body.Group), NullIfBlank(body.User), body.Comment),
+            cancellationToken: http.HttpContext.RequestAborted);
+        return await AnswerAsync(http.HttpContext, id, step, s => Results.Ok(new { taskId = id, group = s.State.FindTask(id)!.Group, assignedTo = s.State.FindTask(id)!.AssignedTo }));
     }
 
-    /// <summary>The decision body. Send a <see cref="DecisionId"/> to make retries safe.</summary>
-    public sealed record DecisionBody(string? Decision, string? Comment, string? DecisionId);
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Refusals as HTTP: 404 no task, 409 closed or claimed by another, 412 stale action hash, 403 (audited) not allowed.</summary>
+    private static async Task<IResult> AnswerAsync(HttpContext http, Guid id, StepResult? step, Func<StepResult, IResult> ok) => step switch
+    {
+        null => Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No task {id}."),
+        { Outcome: StepOutcome.Refused } => step.Refusal switch
+        {
+            RefusalReason.NotFound => Problems.Status(StatusCodes.Status404NotFound, "Not found", step.Message!),
+            RefusalReason.Closed => Problems.Status(StatusCodes.Status409Conflict, "The task is closed", step.Message!),
+            RefusalReason.ClaimedByOther => Problems.Status(StatusCodes.Status409Conflict, "Claimed by someone else", step.Message!),
+            RefusalReason.StaleAction => Problems.Status(StatusCodes.Status412PreconditionFailed, "The action changed", step.Message!),
+            _ => await Refusals.ForbiddenAsync(http, step.Message!),
+        },
+        _ => ok(step),
+    };
+
+    /// <summary>The decision body. <see cref="ActionHash"/> is the task's, as reviewed; send a <see cref="DecisionId"/> to make retries safe.</summary>
+    public sealed record DecisionBody(string? Decision, string? Comment, string? DecisionId, string? ActionHash);
+
+    public sealed record ReassignBody(string? Group, string? User, string? Comment);
+
+    public sealed record ClaimResponse(Guid TaskId, TaskClaim Claim);
 
     /// <summary><see cref="Recorded"/> is false for a duplicate (same decisionId, or the same approver again): nothing changed.</summary>
     public sealed record DecisionResponse(
         Guid TaskId, Guid RequestId, string DecisionId, bool Recorded, string? Note, string TaskStatus,
-        IReadOnlyList<string> Approvals, int Required, string RequestStatus);
+        IReadOnlyList<string> Approvals, int Required, string RequestStatus)
+    {
+        public static DecisionResponse From(StepResult step, Guid taskId, Guid instanceId, string decisionId)
+        {
+            var task = step.State.FindTask(taskId);
+            return new DecisionResponse(
+                taskId, instanceId, decisionId, step.Outcome == StepOutcome.Applied, step.Message,
+                task?.Status.ToString().ToLowerInvariant() ?? "unknown", task?.ApproversAtCurrentTier ?? [], task?.RequiredApprovals ?? 0, step.State.Status.ToWire());
+        }
+    }
 }

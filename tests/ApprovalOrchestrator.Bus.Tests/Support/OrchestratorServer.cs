@@ -22,6 +22,9 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         Consumed = consumed;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
+        // Queries need a token: an auditor's, minted with the key the server generated beside its database.
+        var token = ApprovalOrchestrator.Runtime.Identity.LocalTokenIssuer.BesideDatabase(Path.Combine(directory, "approvals.db")).Issue("bus-tests", [], ["auditor"]);
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public HttpClient Http { get; }

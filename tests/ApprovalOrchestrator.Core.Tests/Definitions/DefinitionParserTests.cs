@@ -119,6 +119,22 @@ public class DefinitionParserTests
     public void Required_approvals_must_be_a_whole_number() =>
         AssertSingleError(Valid.Replace("requiredApprovals: 2", "requiredApprovals: two", StringComparison.Ordinal), "routes.red.tiers[0].requiredApprovals", "whole number");
 
+    [Theory]
+    [InlineData(null, RejectPolicy.Any)]
+    [InlineData("any", RejectPolicy.Any)]
+    [InlineData("majority", RejectPolicy.Majority)]
+    public void Reject_policy_defaults_to_any_and_reads_majority(string? value, RejectPolicy expected)
+    {
+        var source = value is null ? Valid : Valid.Replace("tiers: [{ group: officers", $"rejectPolicy: {value}\n    tiers: [{{ group: officers", StringComparison.Ordinal);
+        var result = DefinitionParser.Parse(source);
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, result.Definition!.Routes["red"].RejectPolicy);
+    }
+
+    [Fact]
+    public void Unknown_reject_policy_is_reported() =>
+        AssertSingleError(Valid.Replace("tiers: [{ group: officers", "rejectPolicy: unanimous\n    tiers: [{ group: officers", StringComparison.Ordinal), "routes.red.rejectPolicy", "unknown reject policy 'unanimous'");
+
     [Fact]
     public void Duplicate_rule_ids_are_reported() =>
         AssertSingleError(Valid.Replace("id: a1", "id: r1", StringComparison.Ordinal), "classification.rules[1].id", "duplicate rule id 'r1'");

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ApprovalOrchestrator.Runtime.Identity;
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -45,7 +47,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // 1. Kill while submissions and classifications are in flight.
         gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(300)));
         var server = await ServerProcess.StartAsync(port, settings, logPath);
+        // The server made its signing key beside the database on first start; mint as a local user would.
+        var tokens = LocalTokenIssuer.BesideDatabase(databasePath);
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue("agent-7", [], ["submitter", "auditor"]));
+        using var approver = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        approver.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue("lead-1", ["team-leads"], ["approver"]));
         var submitting = SubmitAllAsync(client, requests.Take(120), accepted, ct);
         await WaitUntilAsync(() => accepted.Count >= 60, "60 submits accepted");
         await server.KillAsync();
@@ -55,11 +62,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         // 2. Kill while tool calls hang at the Gateway and approval tasks are open.
         gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Hang());
+        // Tool calls that phase 1 completed count too: wait for five that hang now.
+        var toolCallsBefore = gateway.RequestsTo(FakeGateway.ToolPath).Count;
         server = await ServerProcess.StartAsync(port, settings, logPath);
         await SubmitAllAsync(client, requests, accepted, ct);
         Assert.Equal(Total, accepted.Count);
-        await gateway.WaitForRequestsAsync(FakeGateway.ToolPath, 5, TimeSpan.FromSeconds(30));
-        var openTasks = await OpenTasksAsync(client, ct);
+        await gateway.WaitForRequestsAsync(FakeGateway.ToolPath, toolCallsBefore + 5, TimeSpan.FromSeconds(30));
+        var openTasks = await OpenTasksAsync(approver, ct);
         Assert.NotEmpty(openTasks);
         await server.KillAsync();
         var hungToolCalls = gateway.RequestsTo(FakeGateway.ToolPath).Count;
@@ -70,11 +79,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromSeconds(2)));
         server = await ServerProcess.StartAsync(port, settings, logPath);
         var amberIds = requests.Where(r => r.Kind == Kind.AmberChat).Select(r => accepted[r.Index]).ToHashSet();
-        var toApprove = (await OpenTasksAsync(client, ct)).Where(t => amberIds.Contains(t.RequestId)).ToList();
+        var toApprove = (await OpenTasksAsync(approver, ct)).Where(t => amberIds.Contains(t.RequestId)).ToList();
         var chatsBefore = gateway.RequestsTo(FakeGateway.ChatPath).Count;
         foreach (var task in toApprove.Take(toApprove.Count / 2))
         {
-            await ApproveAsync(client, task.TaskId, ct);
+            await ApproveAsync(approver, task.TaskId, task.ActionHash, ct);
         }
 
         await WaitUntilAsync(() => gateway.RequestsTo(FakeGateway.ChatPath).Count > chatsBefore, "an approved chat call in flight");
@@ -85,9 +94,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         gateway.SetDefault(FakeGateway.ChatPath, null);
         await using var last = await ServerProcess.StartAsync(port, settings, logPath);
         var approvable = requests.Where(r => r.Kind is Kind.AmberChat or Kind.AmberTool).Select(r => accepted[r.Index]).ToHashSet();
-        foreach (var task in (await OpenTasksAsync(client, ct)).Where(t => approvable.Contains(t.RequestId)))
+        foreach (var task in (await OpenTasksAsync(approver, ct)).Where(t => approvable.Contains(t.RequestId)))
         {
-            await ApproveAsync(client, task.TaskId, ct);
+            await ApproveAsync(approver, task.TaskId, task.ActionHash, ct);
         }
 
         var final = await WaitForAllFinalAsync(client, accepted.Values.ToArray(), TimeSpan.FromSeconds(60), ct);
@@ -176,20 +185,18 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<List<(Guid TaskId, Guid RequestId)>> OpenTasksAsync(HttpClient client, CancellationToken ct)
+    /// <summary>The team lead's inbox (the approver's view, with each task's action hash).</summary>
+    private static async Task<List<(Guid TaskId, Guid RequestId, string ActionHash)>> OpenTasksAsync(HttpClient approver, CancellationToken ct)
     {
-        var page = await client.GetFromJsonAsync<JsonElement>("/api/tasks?status=open&limit=500", ct);
+        var page = await approver.GetFromJsonAsync<JsonElement>("/api/tasks?status=open&limit=500", ct);
         return page.GetProperty("items").EnumerateArray()
             .Where(t => t.GetProperty("group").GetString() == "team-leads")
-            .Select(t => (t.GetProperty("id").GetGuid(), t.GetProperty("requestId").GetGuid())).ToList();
+            .Select(t => (t.GetProperty("id").GetGuid(), t.GetProperty("requestId").GetGuid(), t.GetProperty("actionHash").GetString()!)).ToList();
     }
 
-    private static async Task ApproveAsync(HttpClient client, Guid taskId, CancellationToken ct)
+    private static async Task ApproveAsync(HttpClient approver, Guid taskId, string actionHash, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{taskId}/decision") { Content = JsonContent.Create(new { decision = "approve", decisionId = $"approve-{taskId:N}" }) };
-        message.Headers.Add("X-User", "lead-1");
-        message.Headers.Add("X-Groups", "team-leads");
-        var response = await client.SendAsync(message, ct);
+        var response = await approver.PostAsJsonAsync($"/api/tasks/{taskId}/decision", new { decision = "approve", decisionId = $"approve-{taskId:N}", actionHash }, ct);
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"Approve answered {(int)response.StatusCode}");
     }
 

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ApprovalOrchestrator.Runtime.Identity;
+using ApprovalOrchestrator.Server.Identity;
 using System.Text.Json;
 using ApprovalOrchestrator.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -14,16 +18,51 @@ namespace ApprovalOrchestrator.Integration.Tests.Support;
 /// </summary>
 public sealed class OrchestratorHost : IAsyncDisposable
 {
+    public const string DefaultUser = "alice";
+
     private readonly WebApplication _app;
+    private readonly Uri _baseAddress;
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
 
     private OrchestratorHost(WebApplication app, string databasePath, Uri baseAddress)
     {
         _app = app;
+        _baseAddress = baseAddress;
         DatabasePath = databasePath;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Tokens = LocalTokenIssuer.BesideDatabase(databasePath);
+        Anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Client = ClientFor(DefaultUser, [], [Roles.Submitter, Roles.Auditor]);
+        Admin = ClientFor("ada-admin", [], [Roles.Admin, Roles.Auditor]);
     }
 
+    /// <summary>Authenticated as <see cref="DefaultUser"/>, a submitter who may also read everything (auditor).</summary>
     public HttpClient Client { get; }
+
+    /// <summary>An administrator (and auditor): sees every task, reassigns.</summary>
+    public HttpClient Admin { get; }
+
+    /// <summary>No Authorization header.</summary>
+    public HttpClient Anonymous { get; }
+
+    /// <summary>Mints tokens with the server's local key (the file beside the database).</summary>
+    public LocalTokenIssuer Tokens { get; }
+
+    /// <summary>A client whose every call carries a fresh token for this user, groups and roles (one client per combination).</summary>
+    public HttpClient ClientFor(string user, IEnumerable<string>? groups = null, IEnumerable<string>? roles = null)
+    {
+        var g = (groups ?? []).ToArray();
+        var r = (roles ?? [Roles.Approver]).ToArray();
+        return _clients.GetOrAdd($"{user}|{string.Join(',', g)}|{string.Join(',', r)}", _ =>
+        {
+            var client = new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Issue(user, g, r));
+            return client;
+        });
+    }
+
+    /// <summary>An approver in the given comma-separated groups.</summary>
+    public HttpClient Approver(string user, string groups) =>
+        ClientFor(user, groups.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), [Roles.Approver]);
 
     public string DatabasePath { get; }
 
@@ -33,7 +72,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public static string WorkflowsDirectory => Path.Combine(AppContext.BaseDirectory, "workflows");
 
-    public static async Task<OrchestratorHost> StartAsync(string? databasePath = null, IDictionary<string, string?>? settings = null)
+    public static async Task<OrchestratorHost> StartAsync(string? databasePath = null, IDictionary<string, string?>? settings = null, OrchestratorHostSetup? configure = null)
     {
         databasePath ??= NewDatabasePath();
         var all = new Dictionary<string, string?>
@@ -49,7 +88,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = ServerApp.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray());
+        var app = ServerApp.Build(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configure is null ? null : b => configure(b));
         await ServerApp.InitializeAsync(app.Services, app.Environment.ContentRootPath);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -63,9 +102,12 @@ public sealed class OrchestratorHost : IAsyncDisposable
         ["Gateway:RetryBaseDelay"] = "00:00:00.050",
     };
 
+    /// <summary>Submits as the body's requester (a submitter whose token names them), or as <see cref="DefaultUser"/>.</summary>
     public async Task<(HttpResponseMessage Response, JsonElement Body)> SubmitAsync(object request)
     {
-        var response = await Client.PostAsJsonAsync("/api/requests", request, TestContext.Current.CancellationToken);
+        var json = JsonSerializer.SerializeToElement(request);
+        var user = json.TryGetProperty("requester", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : DefaultUser;
+        var response = await ClientFor(user, [], [Roles.Submitter]).PostAsJsonAsync("/api/requests", request, TestContext.Current.CancellationToken);
         return (response, await ReadAsync(response));
     }
 
@@ -78,7 +120,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public async Task<JsonElement> GetRequestAsync(Guid id)
     {
-        var response = await Client.GetAsync($"/api/requests/{id}", TestContext.Current.CancellationToken);
+        var response = await Admin.GetAsync($"/api/requests/{id}", TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return await ReadAsync(response);
     }
@@ -111,18 +153,24 @@ public sealed class OrchestratorHost : IAsyncDisposable
         return request.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("status").GetString() == "open").GetProperty("id").GetGuid();
     }
 
+    /// <summary>Decides as an approver in <paramref name="groups"/>, on the task's current action hash (read as admin) unless one is given.</summary>
     public async Task<(HttpResponseMessage Response, JsonElement Body)> DecideAsync(
-        Guid taskId, string user, string groups, string decision, string? decisionId = null, string? comment = null)
+        Guid taskId, string user, string groups, string decision, string? decisionId = null, string? comment = null, string? actionHash = null)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{taskId}/decision")
-        {
-            Content = JsonContent.Create(new { decision, decisionId, comment }),
-        };
-        message.Headers.Add("X-User", user);
-        message.Headers.Add("X-Groups", groups);
-        var response = await Client.SendAsync(message, TestContext.Current.CancellationToken);
+        actionHash ??= await ActionHashAsync(taskId);
+        comment ??= decision == "reject" ? "Not like this." : null;
+        var response = await Approver(user, groups).PostAsJsonAsync($"/api/tasks/{taskId}/decision", new { decision, decisionId, comment, actionHash }, TestContext.Current.CancellationToken);
         return (response, await ReadAsync(response));
     }
+
+    public async Task<JsonElement> GetTaskAsync(Guid taskId)
+    {
+        var response = await Admin.GetAsync($"/api/tasks/{taskId}", TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync(response);
+    }
+
+    public async Task<string> ActionHashAsync(Guid taskId) => (await GetTaskAsync(taskId)).GetProperty("actionHash").GetString()!;
 
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {
@@ -132,7 +180,12 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        Anonymous.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }

@@ -58,7 +58,7 @@ public sealed class DecisionRuleTests
         var id = await host.SubmitOkAsync("Send the invoice to the vendor.");
         var taskId = await host.OpenTaskIdAsync(id);
 
-        var response = await host.Client.PostAsync($"/api/tasks/{taskId}/decision", System.Net.Http.Json.JsonContent.Create(new { decision = "approve" }), TestContext.Current.CancellationToken);
+        var response = await host.Anonymous.PostAsync($"/api/tasks/{taskId}/decision", System.Net.Http.Json.JsonContent.Create(new { decision = "approve" }), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

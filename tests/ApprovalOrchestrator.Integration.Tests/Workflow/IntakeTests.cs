@@ -42,7 +42,7 @@ public sealed class IntakeTests
 
     public static TheoryData<string, string> BadBodies => new()
     {
-        { """{"text":"hello"}""", "requester" },
+        { """{"requester":"a","text":"hello","requestId":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}""", "requestId" },
         { """{"requester":"a","text":"   "}""", "text" },
         { """{"requester":"a","text":"hello","workflow":"no-such-workflow"}""", "workflow" },
         { """{"requester":"a","text":"hello","tool":{"action":"x"}}""", "tool.name" },
@@ -59,7 +59,7 @@ public sealed class IntakeTests
     {
         await using var host = await OrchestratorHost.StartAsync();
 
-        var response = await host.Client.PostAsync("/api/requests", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var response = await host.ClientFor("a", [], ["submitter"]).PostAsync("/api/requests", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var problem = await OrchestratorHost.ReadAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -1,0 +1,68 @@
+using ApprovalOrchestrator.Core.Delegation;
+using ApprovalOrchestrator.Core.Workflow;
+using ApprovalOrchestrator.Runtime.Storage;
+using Dapper;
+
+namespace ApprovalOrchestrator.Runtime.Approvals;
+
+/// <summary>Delegations, stored; chains and cycles are the pure <see cref="DelegationGraph"/>'s business.</summary>
+public sealed class DelegationStore(SqliteDatabase database, TimeProvider clock)
+{
+    /// <summary>
+    /// Records the grant unless it would close a cycle with grants that overlap its window (checked in the write
+    /// transaction, so two concurrent grants cannot build a cycle together). Returns the cycle when refused.
+    /// </summary>
+    public Task<IReadOnlyList<string>?> CreateAsync(DelegationGrant grant, string createdBy) =>
+        database.InTransactionAsync(async (connection, tx) =>
+        {
+            var current = await LoadAsync(connection, tx, clock.GetUtcNow());
+            if (DelegationGraph.FindCycle(grant, current) is { } cycle)
+            {
+                return cycle;
+            }
+
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO delegations (id, delegator, delegate, delegator_groups, starts_at, ends_at, created_by, created_at)
+                VALUES (@Id, @Delegator, @Delegate, @Groups, @StartsAt, @EndsAt, @CreatedBy, @CreatedAt)
+                """,
+                new
+                {
+                    Id = grant.Id.ToString(),
+                    grant.Delegator,
+                    grant.Delegate,
+                    Groups = Json.Serialize(grant.DelegatorGroups),
+                    StartsAt = Timestamps.ToText(grant.StartsAt),
+                    EndsAt = Timestamps.ToText(grant.EndsAt),
+                    CreatedBy = createdBy,
+                    CreatedAt = Timestamps.ToText(clock.GetUtcNow()),
+                },
+                tx);
+            return (IReadOnlyList<string>?)null;
+        });
+
+    /// <summary>What <paramref name="actor"/> may do for others right now.</summary>
+    public async Task<IReadOnlyList<DelegatedAuthority>> AuthoritiesAsync(string actor)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = database.Open();
+        return DelegationGraph.Resolve(actor, await LoadAsync(connection, null, now), now);
+    }
+
+    /// <summary>Grants given by or to <paramref name="person"/> that have not ended.</summary>
+    public async Task<IReadOnlyList<DelegationGrant>> ListAsync(string person)
+    {
+        await using var connection = database.Open();
+        return (await LoadAsync(connection, null, clock.GetUtcNow()))
+            .Where(g => g.Delegator == person || g.Delegate == person).ToList();
+    }
+
+    private static async Task<List<DelegationGrant>> LoadAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? tx, DateTimeOffset now)
+    {
+        var rows = await connection.QueryAsync<(string Id, string Delegator, string Delegate, string Groups, string StartsAt, string EndsAt)>(
+            "SELECT id, delegator, delegate, delegator_groups, starts_at, ends_at FROM delegations WHERE ends_at > @now",
+            new { now = Timestamps.ToText(now) },
+            tx);
+        return rows.Select(r => new DelegationGrant(Guid.Parse(r.Id), r.Delegator, r.Delegate, Json.Deserialize<string[]>(r.Groups), Timestamps.Parse(r.StartsAt), Timestamps.Parse(r.EndsAt))).ToList();
+    }
+}

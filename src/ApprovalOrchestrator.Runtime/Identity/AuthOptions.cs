@@ -1,0 +1,43 @@
+namespace ApprovalOrchestrator.Runtime.Identity;
+
+/// <summary>
+/// <c>Auth:*</c>: how bearer tokens are verified. With <see cref="Authority"/> the signing keys (and, unless set, the
+/// issuer) come from the provider's OIDC discovery document; with <see cref="SigningKeys"/> or
+/// <see cref="SigningKeyFiles"/> from configuration; with neither, from the local key generated beside the database.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Issuer and audience of tokens minted with the local key (embedded default).</summary>
+    public const string LocalIssuer = "approval-orchestrator";
+
+    public const string LocalAudience = "approval-orchestrator";
+
+    public string? Authority { get; set; }
+
+    /// <summary>Expected <c>iss</c>. Defaults to the discovery document's issuer, or <see cref="LocalIssuer"/>.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Expected <c>aud</c> (required when <see cref="Authority"/> is set). Defaults to <see cref="LocalAudience"/>.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>HMAC secrets, base64 (at least 32 bytes each).</summary>
+    public List<string> SigningKeys { get; set; } = [];
+
+    /// <summary>Files holding a PEM public key (RSA or EC) or a base64 HMAC secret.</summary>
+    public List<string> SigningKeyFiles { get; set; } = [];
+
+    /// <summary>The local key file; default <c>signing.key</c> beside the database file.</summary>
+    public string? LocalKeyFile { get; set; }
+
+    public string GroupsClaim { get; set; } = "groups";
+
+    public string RolesClaim { get; set; } = "roles";
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool UsesLocalKey => string.IsNullOrWhiteSpace(Authority) && SigningKeys.Count == 0 && SigningKeyFiles.Count == 0;
+}

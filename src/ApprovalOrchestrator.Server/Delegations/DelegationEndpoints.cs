@@ -1,0 +1,83 @@
+using ApprovalOrchestrator.Core.Delegation;
+using ApprovalOrchestrator.Core.Intake;
+using ApprovalOrchestrator.Runtime.Approvals;
+using ApprovalOrchestrator.Server.Hosting;
+using ApprovalOrchestrator.Server.Identity;
+
+namespace ApprovalOrchestrator.Server.Delegations;
+
+/// <summary><c>/api/delegations</c>: "while I am away, this person acts for me", for a time window.</summary>
+public static class DelegationEndpoints
+{
+    public static void MapDelegations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/delegations").WithTags("Delegations").RequireAuthorization(Roles.Delegator);
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest http, DelegationStore store)
+    {
+        var (body, problem) = await Problems.ReadJsonAsync<DelegationBody>(http, ApiJson.Strict);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var caller = Caller.From(http.HttpContext.User);
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(body!.To))
+        {
+            errors.Add(new("to", "is required."));
+        }
+
+        if (body.StartsAt is null)
+        {
+            errors.Add(new("startsAt", "is required."));
+        }
+
+        if (body.EndsAt is null || body.StartsAt is not null && body.EndsAt <= body.StartsAt)
+        {
+            errors.Add(new("endsAt", "is required and must be after startsAt."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var from = string.IsNullOrWhiteSpace(body.From) ? caller.User : body.From.Trim();
+        IReadOnlyList<string> groups;
+        if (from == caller.User)
+        {
+            groups = caller.Groups;
+        }
+        else if (caller.Is(Roles.Admin))
+        {
+            // The server knows a person's groups only from their token: an admin delegating for someone names them.
+            groups = body.Groups ?? [];
+        }
+        else
+        {
+            return await Refusals.ForbiddenAsync(http.HttpContext, "only an admin may delegate on someone else's behalf");
+        }
+
+        var grant = new DelegationGrant(Guid.NewGuid(), from, body.To!.Trim(), groups, body.StartsAt!.Value, body.EndsAt!.Value);
+        if (await store.CreateAsync(grant, caller.User) is { } cycle)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Delegation cycle",
+                detail: $"This delegation would close a cycle: {string.Join(" → ", cycle)}.",
+                extensions: new Dictionary<string, object?> { ["cycle"] = cycle });
+        }
+
+        return Results.Created($"/api/delegations/{grant.Id}", grant);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, DelegationStore store) =>
+        Results.Ok(await store.ListAsync(Caller.From(http.User).User));
+
+    /// <summary><see cref="From"/> defaults to the caller; someone else only for admins, who then name that person's <see cref="Groups"/>.</summary>
+    public sealed record DelegationBody(string? To, string? From, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, IReadOnlyList<string>? Groups);
+}

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+
+namespace ApprovalOrchestrator.Server.Identity;
+
+/// <summary>The authenticated caller: user id from <c>sub</c>, groups and roles from the configured claims.</summary>
+public sealed record Caller(string User, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles)
+{
+    public const string UserClaim = "sub";
+    public const string GroupClaim = "group";
+    public const string RoleClaim = "role";
+
+    public bool Is(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    public static Caller From(ClaimsPrincipal principal) => new(
+        principal.FindFirstValue(UserClaim) ?? throw new InvalidOperationException("An authenticated caller without a subject."),
+        principal.FindAll(GroupClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray(),
+        principal.FindAll(RoleClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray());
+}
