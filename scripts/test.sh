@@ -150,10 +150,13 @@ say "RABBITMQ_URL=$RABBITMQ_URL AO_BROKER_CONTROL=$AO_BROKER_CONTROL"
 # ---------------------------------------------------------------- tests
 
 LOG_FILE=$(mktemp "${TMPDIR:-/tmp}/ao-test.XXXXXX")
-say "running: dotnet test ApprovalOrchestrator.sln --logger \"console;verbosity=normal\" $*  (in $REPO_ROOT)"
+# Build with every core, then run the test assemblies one at a time (-m:1): they start servers, brokers and child
+# processes with real timeouts, and on a 2-core machine three assemblies at once starve each other's timers.
+say "running: dotnet build, then dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger \"console;verbosity=normal\" $*  (in $REPO_ROOT)"
 test_start=$(date +%s)
 set +e
-dotnet test ApprovalOrchestrator.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$LOG_FILE"
+{ dotnet build ApprovalOrchestrator.sln -nologo -v:q && \
+  dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger "console;verbosity=normal" "$@"; } 2>&1 | tee "$LOG_FILE"
 test_rc=${PIPESTATUS[0]}
 set -e
 say "dotnet test exited with $test_rc after $(( $(date +%s) - test_start )) s"
