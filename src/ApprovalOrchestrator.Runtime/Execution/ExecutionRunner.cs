@@ -18,12 +18,21 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
     {
         var timeout = TimeSpan.Zero;
         var requiresApproval = false;
+        RouteGateway? routeGateway = null;
+        string? routeName = null;
         var step = await engine.ApplyAsync(
             instanceId,
             (instance, definition) =>
             {
                 timeout = definition.Execution.Timeout;
-                requiresApproval = instance.Classification is { } c && definition.RouteFor(c.Route).Action == RouteAction.Approve;
+                if (instance.Classification is { } c)
+                {
+                    var route = definition.RouteFor(c.Route);
+                    requiresApproval = route.Action == RouteAction.Approve;
+                    routeGateway = route.Gateway;
+                    routeName = route.Name;
+                }
+
                 return new ExecutionStarting(run.Id);
             },
             inbox,
@@ -38,7 +47,9 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
         var gatewayCall = new GatewayCall(
             state.Id,
             request.Requester,
-            request.AgentId,
+            // The route's Gateway options win; unset ones fall back to the request's agent (itself defaulting to the
+            // definition's execution agent at intake) and the definition's execution timeout.
+            routeGateway?.AgentId ?? request.AgentId,
             request.Text,
             ClassificationJson(state, requiresApproval),
             request.Tool?.Name,
@@ -46,12 +57,14 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
             request.Tool?.Args,
             $"approval-{state.Id:N}",
             call.IdempotencyKey,
-            timeout);
+            routeGateway?.Timeout ?? timeout);
 
         GatewayOutcome outcome;
         try
         {
-            outcome = await gateway.SendAsync(gatewayCall, cancellationToken);
+            outcome = ModeMismatch(routeName, routeGateway, gatewayCall) is { } mismatch
+                ? new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, mismatch, "route-mode", 0)
+                : await gateway.SendAsync(gatewayCall, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +94,19 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
             JsonSerializer.SerializeToElement(outcome, Json.Options));
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
     }
+
+    /// <summary>
+    /// A route that pins the Gateway mode fails closed on a request of the other kind: sending a chat prompt where policy
+    /// expected a tool call (or the reverse) would execute something the route was not written for. Nothing is sent.
+    /// </summary>
+    private static string? ModeMismatch(string? routeName, RouteGateway? options, GatewayCall call) => options?.Mode switch
+    {
+        GatewayMode.Tool when !call.IsToolInvocation =>
+            $"Route '{routeName}' allows only tool calls (gateway.mode: tool) but the request is a chat request; nothing was sent.",
+        GatewayMode.Chat when call.IsToolInvocation =>
+            $"Route '{routeName}' allows only chat requests (gateway.mode: chat) but the request invokes tool '{call.ToolName}'; nothing was sent.",
+        _ => null,
+    };
 
     private static GatewayHttpRequest RedactedRequest(GatewayCall call) => new(
         "POST",
