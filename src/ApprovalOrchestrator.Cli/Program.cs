@@ -1,8 +1,10 @@
 using System.CommandLine;
+using ApprovalOrchestrator.Cli.Definitions;
 using ApprovalOrchestrator.Cli.Publish;
 
-var root = new RootCommand("aoctl: talk to ApprovalOrchestrator over RabbitMQ, as an integrating system would.")
+var root = new RootCommand("aoctl: talk to ApprovalOrchestrator: requests over RabbitMQ (publish), definitions over HTTP.")
 {
     PublishCommand.Create(),
+    DefinitionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
