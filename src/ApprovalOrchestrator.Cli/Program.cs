@@ -1,9 +1,10 @@
 using System.CommandLine;
 using ApprovalOrchestrator.Cli.Approvals;
+using ApprovalOrchestrator.Cli.Definitions;
 using ApprovalOrchestrator.Cli.Identity;
 using ApprovalOrchestrator.Cli.Publish;
 
-var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integrating system (publish, over RabbitMQ) or as an approver (the HTTP verbs, with a bearer token).")
+var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integrating system (publish, over RabbitMQ), as an approver, or as an admin (the HTTP verbs, with a bearer token).")
 {
     Connection.Server,
     Connection.Token,
@@ -17,5 +18,6 @@ var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integratin
     DelegateCommand.Create(),
     DelegateCommand.CreateList(),
     WithdrawCommand.Create(),
+    DefinitionsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

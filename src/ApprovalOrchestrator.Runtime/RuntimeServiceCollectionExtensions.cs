@@ -26,9 +26,10 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<WorkflowsOptions>(configuration.GetSection(WorkflowsOptions.Section));
 
         services.AddSingleton<SqliteDatabase>();
-        // The approvers work registers the real directory; without it group checks are skipped.
-        services.TryAddSingleton<IApproverGroupDirectory, UncheckedGroupDirectory>();
+        // Groups from configuration (Directory:Groups); with none configured, group checks are skipped.
+        services.TryAddSingleton<IApproverGroupDirectory>(_ => new ConfiguredGroupDirectory(configuration));
         services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<RecordedRequests>();
         services.AddSingleton<DefinitionImportReport>();
         services.AddSingleton<DefinitionImporter>();
         services.AddSingleton<OutboxSignal>();

@@ -57,7 +57,8 @@ public static class DefinitionParser
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(source));
+            // A BOM (editors on Windows add one) is not content; YamlDotNet would read it as the start of a scalar.
+            stream.Load(new StringReader(source.TrimStart('\uFEFF')));
             if (stream.Documents.Count > 1)
             {
                 reader.Error(string.Empty, "expected a single YAML document");

@@ -29,13 +29,18 @@ public sealed record WorkflowInstance(
         this with { Tasks = Tasks.Select(t => t.Id == task.Id ? task : t).ToArray() };
 }
 
-/// <summary>What the agent asked for, as submitted. <see cref="RequestId"/> is the client's idempotency key.</summary>
+/// <summary>
+/// What the agent asked for, as submitted. <see cref="RequestId"/> is the client's idempotency key.
+/// <see cref="RequesterGroups"/> are the submitter's groups from their token at HTTP intake (for <c>requesterGroup</c>
+/// rules); null when unknown (bus intake: the message carries no verified groups).
+/// </summary>
 public sealed record AgentRequest(
     string RequestId,
     string Requester,
     string AgentId,
     string Text,
-    ToolSpec? Tool);
+    ToolSpec? Tool,
+    IReadOnlyList<string>? RequesterGroups = null);
 
 public sealed record ToolSpec(string Name, string? Action, JsonElement? Args);
 

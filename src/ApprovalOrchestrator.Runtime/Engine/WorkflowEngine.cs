@@ -34,8 +34,10 @@ public sealed class WorkflowEngine(
     /// <summary>
     /// Starts a workflow for a validated request (publishing <c>AgentRequestAccepted</c> from the same transaction), or returns
     /// the instance an earlier submit with the same requestId started, publishing nothing new.
+    /// <paramref name="requesterGroups"/> come from the submitter's verified token, never from the request body; they are
+    /// not part of the idempotency fingerprint (the same request resubmitted after a group change is still the same request).
     /// </summary>
-    public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default)
+    public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default, IReadOnlyList<string>? requesterGroups = null)
     {
         var workflowId = command.Workflow ?? workflowOptions.Value.Default;
         var definition = await definitions.GetLatestAsync(workflowId);
@@ -49,7 +51,8 @@ public sealed class WorkflowEngine(
             command.Requester!,
             command.AgentId ?? definition.Definition.Execution.DefaultAgentId,
             command.Text!,
-            command.Tool is { } t ? new ToolSpec(t.Name!, t.Action, t.Args is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.Clone() : null) : null);
+            command.Tool is { } t ? new ToolSpec(t.Name!, t.Action, t.Args is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.Clone() : null) : null,
+            requesterGroups is { Count: > 0 } ? requesterGroups.ToArray() : null);
         var fingerprint = Fingerprint(request, workflowId);
 
         var result = await WithRetriesAsync(() => database.InTransactionAsync(async (connection, tx) =>

@@ -23,12 +23,21 @@ public sealed class ExecutionRunner(
     {
         var timeout = TimeSpan.Zero;
         var requiresApproval = false;
+        RouteGateway? routeGateway = null;
+        string? routeName = null;
         var step = await engine.ApplyAsync(
             instanceId,
             (instance, definition) =>
             {
                 timeout = definition.Execution.Timeout;
-                requiresApproval = instance.Classification is { } c && definition.RouteFor(c.Route).Action == RouteAction.Approve;
+                if (instance.Classification is { } c)
+                {
+                    var route = definition.RouteFor(c.Route);
+                    requiresApproval = route.Action == RouteAction.Approve;
+                    routeGateway = route.Gateway;
+                    routeName = route.Name;
+                }
+
                 return new ExecutionStarting(run.Id);
             },
             inbox,
@@ -43,7 +52,9 @@ public sealed class ExecutionRunner(
         var gatewayCall = new GatewayCall(
             state.Id,
             request.Requester,
-            request.AgentId,
+            // The route's Gateway options win; unset ones fall back to the request's agent (itself defaulting to the
+            // definition's execution agent at intake) and the definition's execution timeout.
+            routeGateway?.AgentId ?? request.AgentId,
             request.Text,
             ClassificationJson(state, requiresApproval),
             request.Tool?.Name,
@@ -51,14 +62,16 @@ public sealed class ExecutionRunner(
             request.Tool?.Args,
             $"approval-{state.Id:N}",
             call.IdempotencyKey,
-            timeout);
+            routeGateway?.Timeout ?? timeout);
 
         GatewayOutcome outcome;
         try
         {
             // Not the message's token: the bus cancels a consume when its broker connection drops, but the call is ours now
             // and its outcome must be recorded. Only shutting the process down abandons it (the next run reviews it).
-            outcome = await gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping);
+            outcome = ModeMismatch(routeName, routeGateway, gatewayCall) is { } mismatch
+                ? new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, mismatch, "route-mode", 0)
+                : await gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -88,6 +101,19 @@ public sealed class ExecutionRunner(
             JsonSerializer.SerializeToElement(outcome, Json.Options));
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
     }
+
+    /// <summary>
+    /// A route that pins the Gateway mode fails closed on a request of the other kind: sending a chat prompt where policy
+    /// expected a tool call (or the reverse) would execute something the route was not written for. Nothing is sent.
+    /// </summary>
+    private static string? ModeMismatch(string? routeName, RouteGateway? options, GatewayCall call) => options?.Mode switch
+    {
+        GatewayMode.Tool when !call.IsToolInvocation =>
+            $"Route '{routeName}' allows only tool calls (gateway.mode: tool) but the request is a chat request; nothing was sent.",
+        GatewayMode.Chat when call.IsToolInvocation =>
+            $"Route '{routeName}' allows only chat requests (gateway.mode: chat) but the request invokes tool '{call.ToolName}'; nothing was sent.",
+        _ => null,
+    };
 
     private static GatewayHttpRequest RedactedRequest(GatewayCall call) => new(
         "POST",

@@ -16,7 +16,8 @@ public sealed class ClassifyConsumer(WorkflowEngine engine) : IConsumer<Classify
         engine.ApplyAsync(
             context.Message.InstanceId,
             (instance, definition) => new Classified(Classifier.Classify(
-                new PolicyInput(instance.Request.Text, instance.Request.Requester, instance.Request.AgentId, instance.Request.Tool?.Name, instance.Request.Tool?.Action, instance.Request.Tool?.Args),
+                new PolicyInput(instance.Request.Text, instance.Request.Requester, instance.Request.AgentId, instance.Request.Tool?.Name, instance.Request.Tool?.Action, instance.Request.Tool?.Args,
+                    instance.Request.RequesterGroups),
                 definition,
                 instance.Definition)),
             InboxFor(context, "classify"),

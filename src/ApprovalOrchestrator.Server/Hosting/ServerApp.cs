@@ -2,6 +2,7 @@ using ApprovalOrchestrator.Runtime;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Definitions;
 using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
@@ -50,6 +51,7 @@ public static class ServerApp
         app.MapTasks();
         app.MapDelegations();
         app.MapAudit();
+        app.MapDefinitions();
         app.MapHealth();
         app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription().AllowAnonymous();
         return app;

@@ -32,6 +32,7 @@ public static class JwtAuthentication
             .AddPolicy(Roles.Auditor, p => p.RequireRole(Roles.Auditor))
             .AddPolicy(Roles.Reader, p => p.RequireRole(Roles.Submitter, Roles.Approver, Roles.Auditor, Roles.Admin))
             .AddPolicy(Roles.AuditReader, p => p.RequireRole(Roles.Auditor, Roles.Admin))
+            .AddPolicy(Roles.DefinitionReader, p => p.RequireRole(Roles.Auditor, Roles.Admin))
             .AddPolicy(Roles.Delegator, p => p.RequireRole(Roles.Approver, Roles.Admin));
         return services;
     }

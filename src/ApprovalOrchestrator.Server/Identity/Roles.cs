@@ -14,6 +14,9 @@ public static class Roles
     /// <summary>Policy: may read the audit trail.</summary>
     public const string AuditReader = "audit-reader";
 
+    /// <summary>Policy: may read workflow definitions, drafts, validations, diffs and what-ifs (changes need <see cref="Admin"/>).</summary>
+    public const string DefinitionReader = "definition-reader";
+
     /// <summary>Policy: may grant delegations (approvers for themselves, admins for anyone).</summary>
     public const string Delegator = "delegator";
 }

@@ -43,7 +43,7 @@ public static class RequestEndpoints
             return Problems.Validation(errors);
         }
 
-        var result = await engine.SubmitAsync(command!, http.HttpContext.RequestAborted);
+        var result = await engine.SubmitAsync(command!, http.HttpContext.RequestAborted, caller.Groups);
         return result.Kind switch
         {
             WorkflowEngine.SubmitKind.Invalid => Problems.Validation(result.Errors),
