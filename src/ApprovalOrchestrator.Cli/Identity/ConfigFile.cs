@@ -12,8 +12,13 @@ public sealed record ConfigFile(string? Server, string? Token)
     private const UnixFileMode OwnerOnlyFolder = OwnerOnly | UnixFileMode.UserExecute;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static string DefaultPath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "aoctl", "config.json");
+    /// <summary><c>$XDG_CONFIG_HOME/aoctl/config.json</c> when that is set (the XDG convention), else <c>~/.config/aoctl/config.json</c>.</summary>
+    public static string DefaultPath => Path.Combine(
+        Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config"),
+        "aoctl",
+        "config.json");
 
     /// <summary>The saved settings, or empty ones when there is no file yet.</summary>
     public static ConfigFile Load(string? path = null)
