@@ -29,6 +29,7 @@ public static class RuntimeServiceCollectionExtensions
         // The approvers work registers the real directory; without it group checks are skipped.
         services.TryAddSingleton<IApproverGroupDirectory, UncheckedGroupDirectory>();
         services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<RecordedRequests>();
         services.AddSingleton<DefinitionImportReport>();
         services.AddSingleton<DefinitionImporter>();
         services.AddSingleton<OutboxSignal>();

@@ -2,6 +2,7 @@ using ApprovalOrchestrator.Runtime;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Web;
 using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
@@ -30,6 +31,7 @@ public static class ServerApp
         builder.Services.AddOrchestratorHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddOrchestratorAuth();
+        builder.Services.AddConsole();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -44,6 +46,7 @@ public static class ServerApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRequests();
@@ -51,7 +54,7 @@ public static class ServerApp
         app.MapDelegations();
         app.MapAudit();
         app.MapHealth();
-        app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription().AllowAnonymous();
+        app.MapConsole();
         return app;
     }
 
