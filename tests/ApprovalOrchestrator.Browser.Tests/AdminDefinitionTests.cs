@@ -65,5 +65,12 @@ public sealed class AdminDefinitionTests
 
         await page.GotoAsync(host.Url("/definitions"));
         await Expect(page.GetByTestId("version-row").First).ToContainTextAsync("Newsletters go out to people: amber.");
+
+        // Revert to v1: published again as v3.
+        await page.GotoAsync(host.Url("/definitions/agent-action-approval/1"));
+        await page.GetByLabel("Comment").FillAsync("Back to the shipped policy.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revert to v1" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(host.Url("/definitions/agent-action-approval/3"));
+        await Expect(page.GetByTestId("flash")).ToContainTextAsync("v3 is a copy of v1");
     }
 }
