@@ -1,11 +1,6 @@
 using ApprovalOrchestrator.Server.Demo;
 using ApprovalOrchestrator.Server.Hosting;
 
-if (args.Length > 0 && args[0] == "token")
-{
-    return ApprovalOrchestrator.Server.Identity.TokenCommand.Run(args[1..]);
-}
-
 if (args.Length > 0 && args[0] == "demo")
 {
     return await DemoCommand.RunAsync(args[1..]);

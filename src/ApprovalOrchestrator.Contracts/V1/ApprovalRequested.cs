@@ -17,6 +17,10 @@ namespace ApprovalOrchestrator.Contracts.V1;
 /// <param name="Requester">Who asked.</param>
 /// <param name="AgentId">The agent that would act.</param>
 /// <param name="Escalated">True when this tier was reached by escalation.</param>
+/// <param name="ActionHash">
+/// SHA-256 of (agent, text, tool, args, definition version hash): what the approver is deciding on. Send it back in
+/// <see cref="SubmitApprovalDecision.ActionHash"/> to bind the decision to this exact action. Always set by the orchestrator.
+/// </param>
 public sealed record ApprovalRequested(
     Guid InstanceId,
     string RequestId,
@@ -30,4 +34,5 @@ public sealed record ApprovalRequested(
     string Text,
     string Requester,
     string AgentId,
-    bool Escalated);
+    bool Escalated,
+    string? ActionHash = null);

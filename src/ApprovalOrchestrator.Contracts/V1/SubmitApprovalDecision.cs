@@ -12,10 +12,16 @@ namespace ApprovalOrchestrator.Contracts.V1;
 /// <param name="ApproverGroups">The groups the bridge vouches the approver belongs to.</param>
 /// <param name="Decision"><c>approve</c> or <c>reject</c>.</param>
 /// <param name="Comment">Why, at most 4000 characters.</param>
+/// <param name="ActionHash">
+/// The task's action hash as shown to the approver (<see cref="ApprovalRequested.ActionHash"/>): the decision is refused
+/// (logged, acknowledged) unless the task is still for exactly that action. Null means not checked, which is weaker: the
+/// approver may have been shown a different action than the one approved. Bridges should always send it.
+/// </param>
 public sealed record SubmitApprovalDecision(
     Guid TaskId,
     string DecisionId,
     string Approver,
     IReadOnlyList<string> ApproverGroups,
     string Decision,
-    string? Comment);
+    string? Comment,
+    string? ActionHash = null);

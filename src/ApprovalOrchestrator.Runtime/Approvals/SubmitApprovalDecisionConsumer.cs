@@ -11,7 +11,8 @@ namespace ApprovalOrchestrator.Runtime.Approvals;
 
 /// <summary>
 /// Decisions from chat-ops bridges (<c>ao-decisions</c>). The bridge vouches for the approver, so the decision is recorded
-/// with authenticated = false. A refused decision is an answer, not a failure: it is logged and acknowledged. Only a
+/// with authenticated = false. A decision that names an action hash must match the task's (else it is refused as stale);
+/// one without is not checked (documented as weaker in docs/bus.md). A refused decision is an answer, not a failure: it is logged and acknowledged. Only a
 /// malformed decision (no approver, unknown verdict) faults to <c>ao-decisions_error</c>.
 /// </summary>
 public sealed class SubmitApprovalDecisionConsumer(
@@ -38,7 +39,7 @@ public sealed class SubmitApprovalDecisionConsumer(
 
         var step = await engine.ApplyAsync(
             instanceId,
-            (_, _) => new DecisionSubmitted(message.TaskId, message.DecisionId, message.Approver, message.ApproverGroups ?? [], verdict, message.Comment, Authenticated: false),
+            (_, _) => new DecisionSubmitted(message.TaskId, message.DecisionId, message.Approver, message.ApproverGroups ?? [], verdict, message.Comment, Authenticated: false, NullIfBlank(message.ActionHash)),
             ClassifyConsumer.InboxFor(context, "decision"),
             context.CancellationToken);
         switch (step)
@@ -56,6 +57,8 @@ public sealed class SubmitApprovalDecisionConsumer(
                 break;
         }
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static (Verdict Verdict, List<FieldError> Errors) Validate(SubmitApprovalDecision message)
     {
@@ -84,6 +87,11 @@ public sealed class SubmitApprovalDecisionConsumer(
         if (string.IsNullOrWhiteSpace(message.Approver) || message.Approver.Length > RequestValidator.MaxIdLength)
         {
             errors.Add(new("approver", $"must be 1-{RequestValidator.MaxIdLength} characters."));
+        }
+
+        if (message.ActionHash is { Length: > 200 })
+        {
+            errors.Add(new("actionHash", "must be at most 200 characters (sha256:<64 hex digits>)."));
         }
 
         if (message.Comment is { Length: > MaxCommentLength })

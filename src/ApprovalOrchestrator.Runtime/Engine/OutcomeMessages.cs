@@ -26,7 +26,8 @@ internal static class OutcomeMessages
             Redactor.Redact(state.Request.Text),
             state.Request.Requester,
             state.Request.AgentId,
-            task.Tier > 0);
+            task.Tier > 0,
+            task.ActionHash);
     }
 
     public static AgentRequestCompleted Completed(WorkflowInstance state, DateTimeOffset now)

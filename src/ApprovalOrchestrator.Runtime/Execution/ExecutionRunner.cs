@@ -12,7 +12,12 @@ namespace ApprovalOrchestrator.Runtime.Execution;
 /// Carries out one request: commits "execution started" first, then calls the Gateway outside any transaction, then
 /// commits the outcome. A crash between the two commits leaves evidence the next run acts on (never a silent re-send).
 /// </summary>
-public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gateway, RunIdentity run, ILogger<ExecutionRunner> logger)
+public sealed class ExecutionRunner(
+    WorkflowEngine engine,
+    IGatewayClient gateway,
+    RunIdentity run,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
+    ILogger<ExecutionRunner> logger)
 {
     public async Task RunAsync(Guid instanceId, InboxKey? inbox, CancellationToken cancellationToken)
     {
@@ -51,9 +56,11 @@ public sealed class ExecutionRunner(WorkflowEngine engine, IGatewayClient gatewa
         GatewayOutcome outcome;
         try
         {
-            outcome = await gateway.SendAsync(gatewayCall, cancellationToken);
+            // Not the message's token: the bus cancels a consume when its broker connection drops, but the call is ours now
+            // and its outcome must be recorded. Only shutting the process down abandons it (the next run reviews it).
+            outcome = await gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Shutting down mid-call: leave the start recorded; the next run decides (tool → needs-review, chat → retry).
             logger.LogWarning("Shutdown during execution of {Id}; the next run will review it", instanceId);

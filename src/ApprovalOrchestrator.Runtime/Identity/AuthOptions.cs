@@ -1,3 +1,5 @@
+using ApprovalOrchestrator.LocalIdentity;
+
 namespace ApprovalOrchestrator.Runtime.Identity;
 
 /// <summary>
@@ -10,9 +12,9 @@ public sealed class AuthOptions
     public const string Section = "Auth";
 
     /// <summary>Issuer and audience of tokens minted with the local key (embedded default).</summary>
-    public const string LocalIssuer = "approval-orchestrator";
+    public const string LocalIssuer = LocalTokenIssuer.DefaultIssuer;
 
-    public const string LocalAudience = "approval-orchestrator";
+    public const string LocalAudience = LocalTokenIssuer.DefaultAudience;
 
     public string? Authority { get; set; }
 

@@ -27,8 +27,10 @@ public sealed class MalformedIntakeObserver(IServiceProvider services, string in
 
     public async Task ReceiveFault(ReceiveContext context, Exception exception)
     {
-        // The consumer answers its own rejections; here only what failed before a consumer could see it.
-        if (exception is MessageRejectedException || !IsIntake(context.InputAddress))
+        // The consumer answers its own rejections; here only a body that could not be READ. A receive that failed for
+        // any other reason (the broker closing the channel mid-delivery, shutdown) is not the sender's fault: the
+        // message is redelivered and will be answered then, so rejecting it here would tell the sender a lie.
+        if (exception is MessageRejectedException || !IsIntake(context.InputAddress) || !IsUnreadableBody(exception))
         {
             return;
         }
@@ -55,6 +57,24 @@ public sealed class MalformedIntakeObserver(IServiceProvider services, string in
             // The message itself is safe in the error queue; the event is a courtesy.
             logger.LogWarning(ex, "Could not publish AgentRequestRejected for unreadable message {MessageId}", messageId);
         }
+    }
+
+    internal static bool IsUnreadableBody(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Text.Json.JsonException or FormatException || e.GetType().Name.Contains("Serialization", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (e is OperationCanceledException || e.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private bool IsIntake(Uri address) => address.AbsolutePath.TrimEnd('/').EndsWith("/" + intakeQueue, StringComparison.Ordinal);

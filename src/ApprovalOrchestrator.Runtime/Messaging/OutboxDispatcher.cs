@@ -12,20 +12,27 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 /// </summary>
 public sealed class OutboxDispatcher(
     SqliteDatabase database,
-    IBus bus,
+    IBusControl bus,
+    BusOptions busOptions,
     OutboxSignal signal,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
 
+    /// <summary>Ample for a confirmed publish to a live broker (milliseconds); short enough that an outage does not stall the outbox for long.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var stuckPublishes = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await DispatchBatchAsync(stoppingToken) == 0)
+                var dispatched = await DispatchBatchAsync(stoppingToken);
+                stuckPublishes = 0;
+                if (dispatched == 0)
                 {
                     await signal.WaitAsync(s_poll, stoppingToken);
                 }
@@ -34,6 +41,15 @@ public sealed class OutboxDispatcher(
             {
                 return;
             }
+            catch (OperationCanceledException ex) when (busOptions.Transport == BusTransport.RabbitMq && ++stuckPublishes >= 2)
+            {
+                // RabbitMQ.Client 7.x can leave a publishing channel hung for good after a broker restart under load
+                // (rabbitmq-dotnet-client #1928/#1930): consumers recover, publishes never complete. A fresh connection
+                // cures it; the outbox keeps every row, so restarting the bus loses nothing.
+                logger.LogWarning(ex, "Publishing to RabbitMQ is stuck ({Count} timed-out publishes); restarting the bus connection", stuckPublishes);
+                stuckPublishes = 0;
+                await RestartBusAsync(stoppingToken);
+            }
             catch (Exception ex)
             {
                 // The broker may be away: keep the rows, try again shortly.
@@ -41,6 +57,23 @@ public sealed class OutboxDispatcher(
                 await Task.Delay(s_poll, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    private async Task RestartBusAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            stopTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await bus.StopAsync(stopTimeout.Token);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Stopping the bus for a restart did not finish cleanly; starting it anyway");
+        }
+
+        await bus.StartAsync(stoppingToken);
+        logger.LogInformation("Bus restarted; resuming the outbox");
     }
 
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
@@ -68,7 +101,11 @@ public sealed class OutboxDispatcher(
 
                 var message = System.Text.Json.JsonSerializer.Deserialize(body, type, Json.Options)!;
                 var messageId = Guid.Parse(id);
-                await bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+                // Bounded: a publish caught by a broker restart can wait forever on the dead channel. Timing out fails the
+                // batch; the loop retries the rest on the reconnected bus (a repeat carries the same MessageId).
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(PublishTimeout);
+                await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
                 published.Add(seq);
             }
         }

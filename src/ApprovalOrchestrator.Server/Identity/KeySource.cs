@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.LocalIdentity;
 using System.Text.Json;
 using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Runtime.Storage;

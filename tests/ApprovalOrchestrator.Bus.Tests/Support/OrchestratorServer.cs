@@ -23,7 +23,7 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
         // Queries need a token: an auditor's, minted with the key the server generated beside its database.
-        var token = ApprovalOrchestrator.Runtime.Identity.LocalTokenIssuer.BesideDatabase(Path.Combine(directory, "approvals.db")).Issue("bus-tests", [], ["auditor"]);
+        var token = ApprovalOrchestrator.LocalIdentity.LocalTokenIssuer.BesideDatabase(Path.Combine(directory, "approvals.db")).Issue("bus-tests", [], ["auditor"]);
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 

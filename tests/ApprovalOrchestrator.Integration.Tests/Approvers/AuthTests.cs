@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.LocalIdentity;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

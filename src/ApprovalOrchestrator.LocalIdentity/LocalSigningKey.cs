@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ApprovalOrchestrator.Runtime.Identity;
+namespace ApprovalOrchestrator.LocalIdentity;
 
 /// <summary>
 /// The embedded default's signing key: 256 random bits for HMAC-SHA256, base64 in a file beside the database, mode 0600.

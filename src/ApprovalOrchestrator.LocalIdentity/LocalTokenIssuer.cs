@@ -3,14 +3,19 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace ApprovalOrchestrator.Runtime.Identity;
+namespace ApprovalOrchestrator.LocalIdentity;
 
 /// <summary>
 /// Mints HS256 JWTs with the local signing key, for local users of the embedded default (aoctl and tests read the same
 /// key file the server verifies with). Identity providers mint tokens in every other set-up.
 /// </summary>
-public sealed class LocalTokenIssuer(byte[] key, string issuer = AuthOptions.LocalIssuer, string audience = AuthOptions.LocalAudience)
+public sealed class LocalTokenIssuer(byte[] key, string issuer = LocalTokenIssuer.DefaultIssuer, string audience = LocalTokenIssuer.DefaultAudience)
 {
+    /// <summary>Issuer and audience the server expects of local tokens unless <c>Auth:Issuer</c> / <c>Auth:Audience</c> say otherwise.</summary>
+    public const string DefaultIssuer = "approval-orchestrator";
+
+    public const string DefaultAudience = "approval-orchestrator";
+
     public static LocalTokenIssuer FromKeyFile(string path) => new(LocalSigningKey.Load(path));
 
     public static LocalTokenIssuer BesideDatabase(string databaseFile) => FromKeyFile(LocalSigningKey.PathBeside(databaseFile));
