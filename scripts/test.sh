@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README and CI): bash scripts/test.sh [extra dotnet test args]
 #
-# 1. Installs what the tests need when it is missing (Debian: rabbitmq-server; chromium only
-#    when AO_BROWSER_TESTS=1), using sudo when not root.
+# 1. Installs what the tests need when it is missing (Debian: rabbitmq-server, chromium), using sudo
+#    when not root.
 # 2. Unless RABBITMQ_URL is already set, makes sure a RabbitMQ broker answers on 127.0.0.1:5672:
 #    reuses one that already does, otherwise starts one on loopback and stops it again on exit.
 # 3. Runs `dotnet test ApprovalOrchestrator.sln` from the repository root, passing "$@" through,
@@ -10,6 +10,7 @@
 #
 # Exported to the tests:
 #   RABBITMQ_URL        amqp://guest:guest@127.0.0.1:5672/ (or the caller's value)
+#   AO_CHROMIUM_PATH    the Chromium the browser tests launch (default: chromium on PATH, /usr/bin/chromium)
 #   AO_BROKER_CONTROL   1 when this script started the broker itself, so tests may restart it
 #                       with `$RABBITMQ_CTL stop_app` / `$RABBITMQ_CTL start_app`; otherwise 0
 #                       (or the caller's value)
@@ -56,16 +57,17 @@ apt_install() {
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (the solution needs .NET 10)"
 
-# ---------------------------------------------------------------- optional browser tests hook
+# ---------------------------------------------------------------- Chromium for the browser tests
 
-if [ "${AO_BROWSER_TESTS:-0}" = "1" ]; then
-    if ! command -v chromium >/dev/null 2>&1; then
-        say "AO_BROWSER_TESTS=1 and chromium is missing: installing it"
-        apt_install chromium
-    fi
-    export AO_CHROMIUM_PATH="${AO_CHROMIUM_PATH:-$(command -v chromium)}"
-    say "browser tests enabled (chromium: $AO_CHROMIUM_PATH)"
+# The console's browser tests (tests/ApprovalOrchestrator.Browser.Tests) drive Debian's Chromium through Playwright;
+# they fail (never skip) without it, so it is installed whenever it is missing. Never `playwright install`: browser
+# downloads cannot work on these machines. AO_CHROMIUM_PATH overrides the path the tests use.
+if [ -z "${AO_CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    say "chromium is missing (needed by the browser tests): installing it"
+    apt_install chromium
 fi
+export AO_CHROMIUM_PATH="${AO_CHROMIUM_PATH:-$(command -v chromium)}"
+say "browser tests use chromium at $AO_CHROMIUM_PATH"
 
 # ---------------------------------------------------------------- RabbitMQ
 

@@ -39,6 +39,30 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
         return new Page<RequestView>(items, total, offset, limit);
     }
 
+    /// <summary>Requests matching <paramref name="filter"/> (every criterion optional), newest first: the auditor's search.</summary>
+    public async Task<Page<RequestView>> SearchAsync(RequestFilter filter, int offset, int limit)
+    {
+        await using var connection = database.Open();
+        var args = filter.ToParameters(offset, limit);
+        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM instances {RequestFilter.Where}", args);
+        var states = await connection.QueryAsync<string>($"SELECT state FROM instances {RequestFilter.Where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset", args);
+        var now = clock.GetUtcNow();
+        return new Page<RequestView>(states.Select(s => ToView(Json.Deserialize<WorkflowInstance>(s), [], now)).ToList(), total, offset, limit);
+    }
+
+    /// <summary>The audit events of every request matching <paramref name="filter"/>, in commit order, streamed (the filtered export).</summary>
+    public async IAsyncEnumerable<AuditView> AuditStreamAsync(RequestFilter filter)
+    {
+        await using var connection = database.Open();
+        var rows = connection.QueryUnbufferedAsync<AuditRow>(
+            AuditSelect + $" WHERE instance_id IN (SELECT id FROM instances {RequestFilter.Where}) ORDER BY id",
+            filter.ToParameters(0, -1));
+        await foreach (var row in rows)
+        {
+            yield return row.ToView();
+        }
+    }
+
     /// <summary>
     /// The tasks <paramref name="inbox"/>'s caller may act on: open to one of their effective groups (their own and
     /// those delegated to them) and not assigned to someone else, or assigned to them or to someone who delegated to

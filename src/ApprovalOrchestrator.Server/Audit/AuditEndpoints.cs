@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -19,28 +18,20 @@ public static class AuditEndpoints
         group.MapGet("/security", SecurityAsync);
     }
 
-    private static async Task<IResult> ExportAsync(string? format, Guid? requestId, HttpContext http, RequestQueries queries)
+    /// <summary>The trail of one request, or of every request matching the filter (status, risk, requester, agent, from, to).</summary>
+    private static async Task<IResult> ExportAsync(
+        string? format, Guid? requestId, string? status, string? risk, string? requester, string? agent, DateTimeOffset? from, DateTimeOffset? to,
+        HttpContext http, RequestQueries queries)
     {
         format ??= "jsonl";
-        if (format is not ("jsonl" or "csv"))
+        if (!AuditExport.IsFormat(format))
         {
             return Problems.Validation([new FieldError("format", "must be jsonl or csv.")]);
         }
 
-        var response = http.Response;
-        response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
-        response.Headers.ContentDisposition = $"attachment; filename=\"audit{(requestId is null ? string.Empty : "-" + requestId)}.{format}\"";
-        await using var writer = new StreamWriter(response.Body, leaveOpen: true);
-        if (format == "csv")
-        {
-            await writer.WriteLineAsync(AuditCsv.Header);
-        }
-
-        await foreach (var e in queries.AuditStreamAsync(requestId))
-        {
-            await writer.WriteLineAsync(format == "csv" ? AuditCsv.Row(e) : JsonSerializer.Serialize(e, Json.Options));
-        }
-
+        var filter = new RequestFilter(status, risk, requester, agent, from, to);
+        var events = requestId is not null || filter.IsEmpty ? queries.AuditStreamAsync(requestId) : queries.AuditStreamAsync(filter);
+        await AuditExport.WriteAsync(http.Response, format, requestId is null ? "audit" : $"audit-{requestId}", events);
         return Results.Empty;
     }
 

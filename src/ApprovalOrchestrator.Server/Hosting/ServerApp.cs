@@ -3,6 +3,7 @@ using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
 using ApprovalOrchestrator.Server.Definitions;
+using ApprovalOrchestrator.Server.Web;
 using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
@@ -31,6 +32,7 @@ public static class ServerApp
         builder.Services.AddOrchestratorHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddOrchestratorAuth();
+        builder.Services.AddConsole();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -45,6 +47,7 @@ public static class ServerApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRequests();
@@ -53,7 +56,7 @@ public static class ServerApp
         app.MapAudit();
         app.MapDefinitions();
         app.MapHealth();
-        app.MapGet("/", () => Results.Redirect("/health/ready")).ExcludeFromDescription().AllowAnonymous();
+        app.MapConsole();
         return app;
     }
 

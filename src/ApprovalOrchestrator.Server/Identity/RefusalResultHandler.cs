@@ -12,6 +12,12 @@ public sealed class RefusalResultHandler(SecurityEventLog log) : IAuthorizationM
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (Web.ConsoleAuth.IsConsolePolicy(policy) && (authorizeResult.Challenged || authorizeResult.Forbidden))
+        {
+            await ConsoleRefusalAsync(context, authorizeResult);
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             var why = context.Items[JwtAuthentication.FailureItem] as string ?? "not authenticated";
@@ -29,5 +35,24 @@ public sealed class RefusalResultHandler(SecurityEventLog log) : IAuthorizationM
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>
+    /// Console pages: no session → the sign-in page (the ordinary way in, not recorded); a session without the role → a
+    /// 403 page, recorded like the API's refusals.
+    /// </summary>
+    private async Task ConsoleRefusalAsync(HttpContext context, PolicyAuthorizationResult result)
+    {
+        if (result.Challenged)
+        {
+            var back = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+            context.Response.Redirect($"{Web.ConsoleAuth.SignInPath}?returnUrl={Uri.EscapeDataString(back)}");
+            return;
+        }
+
+        var roles = result.AuthorizationFailure?.FailedRequirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).ToArray() ?? [];
+        var why = roles.Length > 0 ? $"requires the role {string.Join(" or ", roles)}" : "is not allowed to you";
+        await log.RecordAsync(StatusCodes.Status403Forbidden, context.User.FindFirst(Caller.UserClaim)?.Value ?? "anonymous", context.Request.Method, context.Request.Path.Value ?? "/", why, context.Connection.RemoteIpAddress?.ToString());
+        await Web.ConsoleErrorPage.WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed", $"This page {why}; your session does not have it.");
     }
 }

@@ -44,12 +44,24 @@ public static class TaskEndpoints
             return Problems.Validation(errors);
         }
 
-        var caller = Caller.From(http.User);
-        var granted = await delegations.AuthoritiesAsync(caller.User);
-        var groups = caller.Groups.Concat(granted.SelectMany(g => g.Groups)).Distinct(StringComparer.Ordinal).ToArray();
-        var inbox = new InboxQuery(caller.User, groups, granted.Select(g => g.Delegator).ToArray(), status, risk, group);
+        var inbox = await InboxFor(Caller.From(http.User), delegations, status, risk, group);
         return Results.Ok(await queries.InboxAsync(inbox, offset ?? 0, limit ?? Paging.DefaultLimit));
     }
+
+    /// <summary>The caller's inbox query: their own groups plus delegated ones, and the people who delegated to them.</summary>
+    internal static async Task<InboxQuery> InboxFor(Caller caller, DelegationStore delegations, string status, string? risk, string? group)
+    {
+        var granted = await delegations.AuthoritiesAsync(caller.User);
+        var groups = caller.Groups.Concat(granted.SelectMany(g => g.Groups)).Distinct(StringComparer.Ordinal).ToArray();
+        return new InboxQuery(caller.User, groups, granted.Select(g => g.Delegator).ToArray(), status, risk, group);
+    }
+
+    /// <summary>Whether <paramref name="caller"/> may act on the task (never on their own request): what the task read and the decision check.</summary>
+    internal static async Task<bool> MayActAsync(Caller caller, WorkflowInstance instance, Guid taskId, DelegationStore delegations) =>
+        caller.Is(Roles.Approver)
+        && instance.Request.Requester != caller.User
+        && instance.FindTask(taskId) is { } task
+        && WorkflowStateMachine.Authority(task, caller.User, caller.Groups, await delegations.AuthoritiesAsync(caller.User), instance.Request.Requester).Allowed;
 
     /// <summary>One task: for auditors and admins, and for approvers who may act on it; others learn nothing about it.</summary>
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries, DelegationStore delegations)
@@ -65,11 +77,7 @@ public static class TaskEndpoints
             return Results.Ok(found.View);
         }
 
-        var task = found.Instance.FindTask(id)!;
-        var mayAct = caller.Is(Roles.Approver)
-            && found.Instance.Request.Requester != caller.User
-            && WorkflowStateMachine.Authority(task, caller.User, caller.Groups, await delegations.AuthoritiesAsync(caller.User), found.Instance.Request.Requester).Allowed;
-        return mayAct ? Results.Ok(found.View) : await Refusals.ForbiddenAsync(http, $"task {id} is not for {caller.User}");
+        return await MayActAsync(caller, found.Instance, id, delegations) ? Results.Ok(found.View) : await Refusals.ForbiddenAsync(http, $"task {id} is not for {caller.User}");
     }
 
     private static async Task<IResult> ClaimAsync(Guid id, HttpContext http, WorkflowEngine engine, RequestQueries queries, DelegationStore delegations, IOptions<ApprovalsOptions> options)
