@@ -113,9 +113,8 @@ public sealed class OutboxDispatcher(
         {
             if (published.Count > 0)
             {
-                await using var connection = database.Open();
-                await connection.ExecuteAsync(
-                    "UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = Timestamps.ToText(clock.GetUtcNow()), Seqs = published });
+                await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(
+                    "UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = Timestamps.ToText(clock.GetUtcNow()), Seqs = published }, tx));
             }
         }
 
