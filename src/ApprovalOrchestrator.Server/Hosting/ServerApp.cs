@@ -33,6 +33,7 @@ public static class ServerApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOrchestratorAuth();
         builder.Services.AddConsole();
+        builder.Services.AddConsoleKeys(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;

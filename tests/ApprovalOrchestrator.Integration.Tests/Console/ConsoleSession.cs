@@ -9,9 +9,9 @@ public sealed partial class ConsoleSession : IDisposable
 {
     private readonly HttpClient _client;
 
-    private ConsoleSession(Uri baseAddress)
+    private ConsoleSession(Uri baseAddress, CookieContainer? cookies = null)
     {
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         _client = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     }
 
@@ -20,6 +20,9 @@ public sealed partial class ConsoleSession : IDisposable
     public HttpClient Http => _client;
 
     public static ConsoleSession Anonymous(OrchestratorHost host) => new(host.Anonymous.BaseAddress!);
+
+    /// <summary>The same browser (same cookies) pointed at <paramref name="host"/>, e.g. the server after a restart.</summary>
+    public ConsoleSession With(OrchestratorHost host) => new(host.Anonymous.BaseAddress!, Cookies);
 
     /// <summary>Signs in through the sign-in form with a token for <paramref name="user"/>.</summary>
     public static async Task<ConsoleSession> SignInAsync(OrchestratorHost host, string user, string roles, string groups = "")

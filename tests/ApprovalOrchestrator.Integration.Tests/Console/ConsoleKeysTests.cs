@@ -1,0 +1,31 @@
+using System.Net;
+using ApprovalOrchestrator.Integration.Tests.Support;
+
+namespace ApprovalOrchestrator.Integration.Tests.Console;
+
+/// <summary>Console sessions are protected with keys kept beside the database, so a restart does not sign people out.</summary>
+public sealed class ConsoleKeysTests
+{
+    [Fact]
+    public async Task A_signed_in_session_survives_a_server_restart_and_the_keys_are_owner_only()
+    {
+        var first = await OrchestratorHost.StartAsync();
+        var database = first.DatabasePath;
+        using var session = await ConsoleSession.SignInAsync(first, "tina", "approver", "team-leads");
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/inbox")).StatusCode);
+        await first.DisposeAsync();
+
+        await using var second = await OrchestratorHost.StartAsync(database);
+        using var sameBrowser = session.With(second);
+        var response = await sameBrowser.GetAsync("/inbox");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var keys = Path.Combine(Path.GetDirectoryName(database)!, "console-keys");
+        Assert.NotEmpty(Directory.GetFiles(keys));
+        Assert.False(OperatingSystem.IsWindows(), "These tests run on Linux, where the folder must be owner-only.");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+        }
+    }
+}
