@@ -65,12 +65,19 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
                 $"{Completed(integrator)} completed, {integrator.Messages<ApprovalRequested>().Select(a => a.RequestId).Distinct().Count()} approval notices; " +
                 $"database: {CompletionLedger.Describe(await CompletionLedger.StatusCountsAsync(database))}; {await CompletionLedger.UndispatchedOutboxRowsAsync(database)} outbox rows undispatched";
             using var stopProgress = new CancellationTokenSource();
+            // A progress line every 5 s for the test log (not a wait: nothing is decided by it).
             var progress = Task.Run(async () =>
             {
-                while (!stopProgress.IsCancellationRequested)
+                using var every = new PeriodicTimer(TimeSpan.FromSeconds(5));
+                try
                 {
-                    await Task.Delay(5000, stopProgress.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    Log(await ProgressAsync());
+                    while (await every.WaitForNextTickAsync(stopProgress.Token))
+                    {
+                        Log(await ProgressAsync());
+                    }
+                }
+                catch (OperationCanceledException)
+                {
                 }
             }, CancellationToken.None);
             try

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ApprovalOrchestrator.Testing;
 
 namespace ApprovalOrchestrator.Integration.Tests.Support;
 
@@ -9,50 +9,10 @@ namespace ApprovalOrchestrator.Integration.Tests.Support;
 /// </summary>
 internal static class Aoctl
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-    }
-
-    public static async Task<Result> RunAsync(string configHome, params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Remove("AOCTL_TOKEN");
-        start.Environment["XDG_CONFIG_HOME"] = configHome;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", "aoctl.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var ct = TestContext.Current.CancellationToken;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start aoctl.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        // Only stops a hung child from hanging the run; aoctl's own HTTP timeout is 60 s.
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        guard.CancelAfter(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
-        : "dotnet";
+    /// <summary>Runs aoctl with its config file under <paramref name="configHome"/> and no token from the environment.</summary>
+    public static Task<AoctlResult> RunAsync(string configHome, params string[] args) =>
+        AoctlRunner.RunAsync(
+            new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = configHome, ["AOCTL_TOKEN"] = null },
+            args,
+            TestContext.Current.CancellationToken);
 }
