@@ -1,3 +1,6 @@
+using ApprovalOrchestrator.Cli.Http;
+using ApprovalOrchestrator.Cli.Identity;
+using ApprovalOrchestrator.Cli.Output;
 using System.CommandLine;
 using System.Text.Json;
 
@@ -18,7 +21,7 @@ public static class DefinitionsCommand
     {
         var command = new Command("definitions", "List, show, validate, diff, what-if, publish and revert workflow definitions over HTTP.")
         {
-            DefinitionsApiClient.ServerOption, DefinitionsApiClient.TokenOption, JsonOption,
+            JsonOption,
         };
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(ShowCommand());
@@ -130,7 +133,7 @@ public static class DefinitionsCommand
         var command = new Command("revert", "Publish a copy of an earlier version as the next version (admin).") { id, version, comment };
         command.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
-            var result = await api.PostJsonAsync(
+            var result = await api.PostAsync(
                 $"api/definitions/{Uri.EscapeDataString(parse.GetValue(id)!)}/versions/{parse.GetValue(version)}/revert", new { comment = parse.GetValue(comment) }, ct);
             return Print(parse, result, () => DefinitionsText.Published(Console.Out, result));
         }));
@@ -158,23 +161,11 @@ public static class DefinitionsCommand
         return Ok;
     }
 
-    /// <summary>Every failure is one line on stderr and exit 1: the server's problem, an unreadable file, an unreachable server.</summary>
-    private static async Task<int> RunAsync(ParseResult parse, Func<DefinitionsApiClient, Task<int>> action)
-    {
-        try
+    /// <summary>The server and token resolved like every HTTP verb (options, environment, `aoctl login`'s file); failures as one line.</summary>
+    private static Task<int> RunAsync(ParseResult parse, Func<ApiClient, Task<int>> action) =>
+        Verb.RunAsync(async () =>
         {
-            using var api = DefinitionsApiClient.From(parse);
+            using var api = Connection.Open(parse);
             return await action(api);
-        }
-        catch (DefinitionsApiException ex)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or UriFormatException)
-        {
-            Console.Error.WriteLine($"error: {ex.Message}");
-        }
-
-        return Failed;
-    }
+        });
 }

@@ -30,6 +30,12 @@ public sealed class ApiClient : IDisposable
     public Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) }, cancellationToken);
 
+    /// <summary>A definition file as the raw body (the server stores and hashes exactly these bytes): JSON as application/json, else YAML.</summary>
+    public Task<JsonElement> PostSourceAsync(string path, string source, bool isJson, CancellationToken cancellationToken) =>
+        SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(source, new System.Text.UTF8Encoding(false), isJson ? "application/json" : "application/yaml") },
+            cancellationToken);
+
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)

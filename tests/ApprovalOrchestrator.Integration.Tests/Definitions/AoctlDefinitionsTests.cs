@@ -53,12 +53,16 @@ public sealed class AoctlDefinitionsTests
         var show = await Aoctl.RunAsync(work, ["definitions", "show", "agent-action-approval", "--version", "1", .. auth]);
         Assert.Contains("red-high-impact", show.Stdout, StringComparison.Ordinal);
 
-        // No token: the 401 in one line, exit 1. An approver: 403.
+        // No token: refused before any call, in one line, exit 1 (as every aoctl HTTP verb). A bad token: the 401 and the login hint. An approver: 403.
         var anonymous = await Aoctl.RunAsync(work, "definitions", "list", "--server", server);
         Assert.True(anonymous.ExitCode == 1, anonymous.ToString());
-        Assert.StartsWith("error: 401", anonymous.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("aoctl: no token", anonymous.Stderr, StringComparison.Ordinal);
+        var forged = await Aoctl.RunAsync(work, "definitions", "list", "--server", server, "--token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        Assert.True(forged.ExitCode == 1, forged.ToString());
+        Assert.StartsWith("aoctl: 401", forged.Stderr, StringComparison.Ordinal);
+        Assert.Contains("aoctl login", forged.Stderr, StringComparison.Ordinal);
         var approver = await Aoctl.RunAsync(work, "definitions", "publish", good, "--comment", "x", "--server", server, "--token", host.Tokens.Issue("tina", ["team-leads"], ["approver"]));
-        Assert.StartsWith("error: 403 Forbidden", approver.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("aoctl: 403 Forbidden", approver.Stderr, StringComparison.Ordinal);
 
         // The config file (written by `aoctl login` elsewhere) is read when no option says otherwise.
         Directory.CreateDirectory(Path.Combine(work, "aoctl"));
