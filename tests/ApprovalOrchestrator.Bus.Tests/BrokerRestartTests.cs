@@ -45,17 +45,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
             var directory = Path.Combine(Path.GetTempPath(), "ao-broker-restart", prefix.TrimEnd('-'));
             Directory.CreateDirectory(directory);
             var databasePath = Path.Combine(directory, "approvals.db");
-            var settings = new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Approvals"] = $"Data Source={databasePath}",
-                ["Bus:Transport"] = "RabbitMq",
-                ["Bus:RabbitMq:Url"] = Broker.Url,
-                ["Bus:RabbitMq:Prefix"] = prefix,
-                ["Gateway:BaseUrl"] = gateway.BaseUrl,
-                ["Gateway:Token"] = gateway.Token,
-                ["Gateway:RetryBaseDelay"] = "00:00:00.050",
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
+            var settings = Broker.ServerSettings(prefix, databasePath, gateway.BaseUrl, gateway.Token);
             await using var server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings, Path.Combine(directory, "server.log"));
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             Log("server ready");

@@ -30,17 +30,7 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         // Slow enough that Gateway calls are in flight when the kill lands.
         gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(200)));
         gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(200)));
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Approvals"] = $"Data Source={databasePath}",
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMq:Url"] = Broker.Url,
-            ["Bus:RabbitMq:Prefix"] = prefix,
-            ["Gateway:BaseUrl"] = gateway.BaseUrl,
-            ["Gateway:Token"] = gateway.Token,
-            ["Gateway:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = Broker.ServerSettings(prefix, databasePath, gateway.BaseUrl, gateway.Token);
         var port = ServerProcess.FreePort();
         var succeeded = false;
         try

@@ -43,14 +43,15 @@ public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, SqliteDat
         }
 
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        // One query for every trigger Quartz holds, not one per armed timer: this runs every recovery sweep.
+        var known = (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(Group), cancellationToken))
+            .Select(k => k.Name)
+            .ToHashSet(StringComparer.Ordinal);
         var scheduled = 0;
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => !known.Contains(r.Token)))
         {
-            if (!await scheduler.Exists(new TriggerKey(row.Token, Group), cancellationToken))
-            {
-                await ScheduleAsync(scheduler, row);
-                scheduled++;
-            }
+            await ScheduleAsync(scheduler, row);
+            scheduled++;
         }
 
         if (scheduled > 0)

@@ -17,4 +17,17 @@ internal static class Broker
     public static RabbitMqBusOptions Options(string prefix) => new() { Url = Url, Prefix = prefix };
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings for a server run as a child process on this broker, with <paramref name="prefix"/>, a SQLite file and a (fake) Gateway.</summary>
+    public static Dictionary<string, string?> ServerSettings(string prefix, string databasePath, string gatewayUrl, string gatewayToken) => new()
+    {
+        ["ConnectionStrings:Approvals"] = $"Data Source={databasePath}",
+        ["Bus:Transport"] = "RabbitMq",
+        ["Bus:RabbitMq:Url"] = Url,
+        ["Bus:RabbitMq:Prefix"] = prefix,
+        ["Gateway:BaseUrl"] = gatewayUrl,
+        ["Gateway:Token"] = gatewayToken,
+        ["Gateway:RetryBaseDelay"] = "00:00:00.050",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 }
