@@ -32,7 +32,8 @@ public sealed class EscalationTests
     public async Task After_escalation_the_previous_group_can_no_longer_decide_but_the_new_one_can()
     {
         await using var host = await OrchestratorHost.StartAsync();
-        var id = await host.SubmitOkAsync(Amber, workflow: "fast-escalation");
+        // Team leads have 1 s, managers an hour: the managers' decision cannot race the expiry.
+        var id = await host.SubmitOkAsync(Amber, workflow: "escalate-then-wait");
         var taskId = await host.OpenTaskIdAsync(id);
         await WaitForAsync(host, id, r => r.GetProperty("tasks")[0].GetProperty("group").GetString() == "managers");
 
