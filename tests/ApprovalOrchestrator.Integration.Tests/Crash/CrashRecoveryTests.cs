@@ -95,6 +95,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         gateway.SetDefault(FakeGateway.ChatPath, null);
         await using var last = await ServerProcess.StartAsync(port, settings, logPath);
         var approvable = requests.Where(r => r.Kind is Kind.AmberChat or Kind.AmberTool).Select(r => accepted[r.Index]).ToHashSet();
+        // Approve only once every request is classified: a task opened after the listing below would wait for ever.
+        var classifiedBy = DateTime.UtcNow.AddSeconds(30);
+        while ((await StatusCountsAsync(databasePath)).ContainsKey("received"))
+        {
+            Assert.True(DateTime.UtcNow < classifiedBy, "Timed out waiting for every request to be classified.");
+            await Task.Delay(100, ct);
+        }
         foreach (var task in (await OpenTasksAsync(approver, ct)).Where(t => approvable.Contains(t.RequestId)))
         {
             await ApproveAsync(approver, task.TaskId, task.ActionHash, ct);
