@@ -26,6 +26,7 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<WorkflowsOptions>(configuration.GetSection(WorkflowsOptions.Section));
 
         services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<DatabaseOwnership>();
         // Groups from configuration (Directory:Groups); with none configured, group checks are skipped.
         services.TryAddSingleton<IApproverGroupDirectory>(_ => new ConfiguredGroupDirectory(configuration));
         services.AddSingleton<DefinitionCatalog>();

@@ -1,12 +1,28 @@
+using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Demo;
 using ApprovalOrchestrator.Server.Hosting;
 
-if (args.Length > 0 && args[0] == "demo")
+switch (args.FirstOrDefault())
 {
-    return await DemoCommand.RunAsync(args[1..]);
+    case "demo":
+        return await DemoCommand.RunAsync(args[1..]);
+    case "help" or "--help" or "-h" or "-?":
+        Console.WriteLine(ServerUsage.Text);
+        return 0;
 }
 
 var app = ServerApp.Build(args);
-await ServerApp.InitializeAsync(app.Services, app.Environment.ContentRootPath);
-await app.RunAsync();
+try
+{
+    await ServerApp.InitializeAsync(app.Services, app.Environment.ContentRootPath);
+}
+catch (DatabaseInUseException ex)
+{
+    Console.Error.WriteLine($"ApprovalOrchestrator: {ex.Message}.");
+    return 1;
+}
+
+await app.StartAsync();
+StartupBanner.Print(app, Console.Out);
+await app.WaitForShutdownAsync();
 return 0;

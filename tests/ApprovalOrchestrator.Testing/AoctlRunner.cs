@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace ApprovalOrchestrator.Testing;
@@ -27,52 +26,9 @@ public static class AoctlRunner
     /// </summary>
     public static async Task<AoctlResult> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cli", "aoctl.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start aoctl.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        // Only stops a hung child from hanging the run; aoctl's own timeouts are shorter.
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        guard.CancelAfter(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new AoctlResult(process.ExitCode, await stdout, await stderr);
+        // The deadline only stops a hung child from hanging the run; aoctl's own timeouts are shorter.
+        var result = await ChildProcess.RunAsync(
+            ChildProcess.DotnetHost(), args.Prepend(Path.Combine(AppContext.BaseDirectory, "cli", "aoctl.dll")), null, environment, TimeSpan.FromSeconds(120), cancellationToken);
+        return new AoctlResult(result.ExitCode, result.Stdout, result.Stderr);
     }
-
-    /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
-        : "dotnet";
 }

@@ -17,9 +17,10 @@ public static class TasksCommand
         status.AcceptOnlyFromAmong("open", "approved", "rejected", "expired", "withdrawn");
         var limit = new Option<int?>("--limit") { Description = "At most this many tasks (the server's page size by default)." };
         var json = Verb.JsonOption();
+        var ids = new Option<bool>("--ids") { Description = "Print only the task ids, one a line (for scripts: TASK=$(aoctl tasks --ids | head -n 1))." };
         var command = new Command("tasks", "Your inbox: the tasks you may decide (your groups, delegated or assigned to you; never your own requests), soonest due first.")
         {
-            risk, group, status, limit, json,
+            risk, group, status, limit, json, ids,
         };
         Verb.SetAction(command, async (parse, ct) =>
         {
@@ -37,6 +38,12 @@ public static class TasksCommand
             }
 
             var items = page.Items("items").ToList();
+            if (parse.GetValue(ids))
+            {
+                items.ForEach(t => Console.WriteLine(t.Str("id")));
+                return Verb.Ok;
+            }
+
             if (items.Count == 0)
             {
                 Console.WriteLine("No tasks.");

@@ -43,7 +43,7 @@ public static class TokenCommand
         var database = new Option<FileInfo?>("--database")
         {
             Description = $"The server's database file (ConnectionStrings:Approvals); the key is the {LocalSigningKey.FileName} beside it. " +
-                $"Default: {DefaultDatabase}, relative to the current directory, as the server resolves it: run aoctl where you run the server, or say where.",
+                $"Default: the Data Source of $ConnectionStrings__Approvals when set (as the server reads it), else {DefaultDatabase}, relative to the current directory, as the server resolves it: run aoctl where you run the server, or say where.",
         };
         var json = new Option<bool>("--json") { Description = "Print {token, user, groups, roles, expiresAt} instead of the bare token." };
         var issue = new Command("issue", "Mint a token for a local user with the embedded default's signing key (the server creates the key on first start). Prints only the token.")
@@ -59,7 +59,7 @@ public static class TokenCommand
         });
         Verb.SetAction(issue, (parse, _) =>
         {
-            var path = parse.GetValue(key)?.FullName ?? LocalSigningKey.PathBeside(parse.GetValue(database)?.FullName ?? DefaultDatabase);
+            var path = parse.GetValue(key)?.FullName ?? LocalSigningKey.PathBeside(parse.GetValue(database)?.FullName ?? ServerDatabase());
             if (!File.Exists(path))
             {
                 throw new CliException($"no signing key at {path}: start the server once (it creates {LocalSigningKey.FileName} beside its database), or pass --key <file> or --database <approvals.db>.");
@@ -85,5 +85,23 @@ public static class TokenCommand
             return Task.FromResult(Verb.Ok);
         });
         return new Command("token", "Tokens for the embedded default (local signing key).") { issue };
+    }
+
+    /// <summary>The database the server uses from the same environment: <c>ConnectionStrings__Approvals</c>, else the default.</summary>
+    private static string ServerDatabase()
+    {
+        if (Environment.GetEnvironmentVariable("ConnectionStrings__Approvals") is { Length: > 0 } configured)
+        {
+            var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+            foreach (var name in new[] { "Data Source", "DataSource", "Filename" })
+            {
+                if (builder.TryGetValue(name, out var value) && value is string { Length: > 0 } file)
+                {
+                    return file;
+                }
+            }
+        }
+
+        return DefaultDatabase;
     }
 }

@@ -1,73 +1,117 @@
-using ApprovalOrchestrator.Core.Intake;
-using ApprovalOrchestrator.Core.Workflow;
-using ApprovalOrchestrator.Runtime;
-using ApprovalOrchestrator.Runtime.Engine;
-using ApprovalOrchestrator.Runtime.Requests;
+using ApprovalOrchestrator.LocalIdentity;
+using ApprovalOrchestrator.Runtime.Identity;
+using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Hosting;
+using ApprovalOrchestrator.Server.Identity;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Server.Demo;
 
 /// <summary>
-/// <c>demo</c>: runs the five reference requests through the real engine on the configured database (no HTTP listener),
-/// prints what happened to each, and leaves the ones that need approval waiting in the task list.
-/// Run it while the server is stopped, or point it at another database: one process should own a SQLite file.
+/// <c>demo [--leave-waiting] [--audit-file F]</c>: the reference story on the configured database, through the real
+/// server (its HTTP API, identity and rules, on a private loopback port) with demo people whose tokens the local key
+/// signs. Exit 0 when every stage happened as the story says; 1 with one line saying what did not.
 /// </summary>
 public static class DemoCommand
 {
+    public const string Usage = """
+        demo [--leave-waiting] [--audit-file FILE] [--Section:Key=value ...]
+
+        Runs the five reference requests through the real server on this database (the embedded default: data/approvals.db):
+          1. classification of each request (risk, matched terms, reason);
+          2. approvals by demo people: a team lead approves the amber one; two distinct security officers approve each red
+             one (one officer approving twice is counted once; the requester is refused on their own request);
+          3. execution (dry-run without Gateway:BaseUrl: the exact HTTP request that would be sent, token redacted);
+          4. the audit trail exported to CSV (default: demo-audit-<time>.csv beside the database) and its chain verified.
+        --leave-waiting   stop after classification: the waiting tasks stay for the console and aoctl.
+        Stop the server first: one process owns a SQLite file.
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
-        // The demo prints its own table; only problems should interrupt it.
-        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
-        builder.Services.AddApprovalOrchestrator(builder.Configuration);
-        using var host = builder.Build();
-        await ServerApp.InitializeAsync(host.Services, builder.Environment.ContentRootPath);
-        await host.StartAsync();
-
-        var engine = host.Services.GetRequiredService<WorkflowEngine>();
-        var queries = host.Services.GetRequiredService<RequestQueries>();
-        var run = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss");
-        var ids = new List<Guid>();
-        for (var i = 0; i < ReferenceRequests.Texts.Count; i++)
+        if (args.Any(a => a is "--help" or "-h" or "help"))
         {
-            var result = await engine.SubmitAsync(new SubmitCommand($"demo-{run}-{i + 1}", "demo-user", null, ReferenceRequests.Texts[i], null, null));
-            ids.Add(result.Instance!.Id);
+            Console.WriteLine(Usage);
+            return 0;
         }
 
-        var views = await WaitUntilSettledAsync(queries, ids, TimeSpan.FromSeconds(30));
-        Console.WriteLine($"{"#",-2} {"risk",-6} {"status",-18} {"matched terms",-28} request");
-        for (var i = 0; i < views.Count; i++)
+        var leaveWaiting = false;
+        string? auditFile = null;
+        var settings = new List<string>();
+        for (var i = 0; i < args.Length; i++)
         {
-            var v = views[i];
-            Console.WriteLine($"{i + 1,-2} {v.Risk ?? "-",-6} {v.Status,-18} {Truncate(string.Join(", ", v.MatchedTerms), 28),-28} {v.Text}");
+            switch (args[i])
+            {
+                case "--leave-waiting":
+                    leaveWaiting = true;
+                    break;
+                case "--audit-file" when i + 1 < args.Length:
+                    auditFile = args[++i];
+                    break;
+                default:
+                    settings.Add(args[i]); // configuration, as the server takes it
+                    break;
+            }
         }
 
-        var waiting = views.Count(v => v.Status == InstanceStatus.AwaitingApproval.ToWire());
-        Console.WriteLine();
-        Console.WriteLine($"{waiting} request(s) wait for approval: start the server and see GET /api/tasks?status=open.");
-        await host.StopAsync();
-        return 0;
+        settings.Add("--urls=http://127.0.0.1:0");
+        try
+        {
+            return await RunAsync(settings.ToArray(), leaveWaiting, auditFile);
+        }
+        catch (Exception ex) when (ex is DemoFailure or DatabaseInUseException)
+        {
+            Console.Error.WriteLine($"demo failed: {ex.Message}.");
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"demo failed: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
     }
 
-    private static async Task<List<RequestView>> WaitUntilSettledAsync(RequestQueries queries, IReadOnlyList<Guid> ids, TimeSpan deadline)
+    private static async Task<int> RunAsync(string[] settings, bool leaveWaiting, string? auditFile)
     {
-        var until = DateTimeOffset.UtcNow + deadline;
-        while (true)
+        // The demo prints its own tables; only problems should interrupt them.
+        await using var app = ServerApp.Build(settings, b => b.Logging.AddFilter((_, level) => level >= LogLevel.Warning));
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!auth.UsesLocalKey)
         {
-            var views = new List<RequestView>();
-            foreach (var id in ids)
+            throw new DemoFailure("the demo signs its people's tokens with the local key, so it runs on the embedded default only (Auth:Authority or Auth:SigningKeys is configured)");
+        }
+
+        await ServerApp.InitializeAsync(app.Services, app.Environment.ContentRootPath);
+        await app.StartAsync();
+        try
+        {
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var database = app.Services.GetRequiredService<SqliteDatabase>();
+            var tokens = LocalTokenIssuer.FromKeyFile(KeySource.LocalKeyPath(auth, database));
+            using var cast = new DemoCast(tokens, address);
+            var story = new DemoStory(cast, Console.Out, auditFile ?? Path.Combine(Path.GetDirectoryName(database.FilePath)!, $"demo-audit-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv"));
+            Console.WriteLine($"Demo on {database.FilePath} (people: riley asks and is also a security officer; tina leads a team; sam and olivia are security officers; audrey audits).");
+            await story.ClassifyAsync();
+            if (leaveWaiting)
             {
-                views.Add((await queries.GetAsync(id))!);
+                var waiting = await story.WaitingAsync();
+                Console.WriteLine();
+                Console.WriteLine($"{waiting} request(s) wait for approval. Start the server (dotnet run --project src/ApprovalOrchestrator.Server) and open the link it prints, or use `aoctl tasks`.");
+                return 0;
             }
 
-            if (views.All(v => v.Status is not ("received" or "executing")) || DateTimeOffset.UtcNow > until)
-            {
-                return views;
-            }
-
-            await Task.Delay(100);
+            await story.ApproveAsync();
+            await story.ExecuteAsync();
+            await story.AuditAsync();
+            Console.WriteLine();
+            Console.WriteLine("Demo complete: every request was classified, approved where policy says so, executed and recorded.");
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
         }
     }
-
-    private static string Truncate(string s, int length) => s.Length <= length ? s : s[..(length - 1)] + "…";
 }

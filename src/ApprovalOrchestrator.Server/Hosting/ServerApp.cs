@@ -4,11 +4,13 @@ using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
 using ApprovalOrchestrator.Server.Definitions;
 using ApprovalOrchestrator.Server.Web;
+using ApprovalOrchestrator.Server.Web.SignInLink;
 using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Server.Hosting;
@@ -21,6 +23,11 @@ public static class ServerApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The content root is the directory the server is started from (so data/ lands there), which holds no
+        // appsettings.json: the defaults shipped beside the binaries come first, everything else overrides them.
+        var shipped = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true, ReloadOnChange = false };
+        shipped.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, shipped);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             // Loopback by default: exposing the orchestrator is a deliberate act (--urls or ASPNETCORE_URLS).
@@ -34,6 +41,7 @@ public static class ServerApp
         builder.Services.AddOrchestratorAuth();
         builder.Services.AddConsole();
         builder.Services.AddConsoleKeys(builder.Configuration);
+        builder.Services.AddSingleton<SignInLinks>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -58,12 +66,15 @@ public static class ServerApp
         app.MapDefinitions();
         app.MapHealth();
         app.MapConsole();
+        app.MapSignInLink();
         return app;
     }
 
     /// <summary>Creates the schema and imports the workflow files. Runs before the host starts its bus, timers and recovery.</summary>
     public static async Task InitializeAsync(IServiceProvider services, string contentRoot)
     {
+        // Before anything touches the file: a second process on it gets one sentence, not a lock error later.
+        services.GetRequiredService<DatabaseOwnership>().Acquire();
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);

@@ -1,0 +1,53 @@
+namespace ApprovalOrchestrator.Runtime.Storage;
+
+/// <summary>
+/// One process owns a SQLite file: the server and the demo hold an exclusive lock on <c>&lt;database&gt;.owner</c> for as
+/// long as they run, so a second one on the same file stops with a sentence instead of a lock error half-way through.
+/// The OS releases the lock when the process dies (even on kill -9), so a crash never leaves a stale owner behind.
+/// </summary>
+public sealed class DatabaseOwnership(SqliteDatabase database) : IDisposable
+{
+    private readonly object _gate = new();
+    private FileStream? _lock;
+
+    public string LockPath => database.FilePath + ".owner";
+
+    /// <summary>Takes the lock, or throws <see cref="DatabaseInUseException"/> when another process holds it.</summary>
+    public void Acquire()
+    {
+        lock (_gate)
+        {
+            if (_lock is not null)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
+            try
+            {
+                // FileShare.None is an exclusive advisory lock (flock) on Unix and a share-mode lock on Windows.
+                _lock = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException)
+            {
+                throw new DatabaseInUseException(database.FilePath);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _lock?.Dispose();
+            _lock = null;
+        }
+    }
+}
+
+/// <summary>Another process (usually the server) owns the SQLite file.</summary>
+public sealed class DatabaseInUseException(string path)
+    : Exception($"the server is running on this database ({path}): stop it first, or point this command at another database with --ConnectionStrings:Approvals=\"Data Source=...\"")
+{
+    public string DatabasePath { get; } = path;
+}
