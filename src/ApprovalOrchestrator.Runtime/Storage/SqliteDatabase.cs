@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using ApprovalOrchestrator.Runtime.Storage.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Runtime.Storage;
@@ -59,6 +60,11 @@ public sealed class SqliteDatabase
         return connection;
     }
 
+    /// <summary>
+    /// Brings the schema to this build's version: the numbered migrations under <c>Storage/Sqlite/Migrations/</c> not yet
+    /// recorded in <c>schema_version</c>, in one BEGIN IMMEDIATE transaction, which is also the lock: processes starting
+    /// together on one file migrate once, the others wait and then find nothing to do.
+    /// </summary>
     public void EnsureCreated()
     {
         var directory = Path.GetDirectoryName(FilePath);
@@ -69,19 +75,41 @@ public sealed class SqliteDatabase
 
         using var connection = Open();
         connection.Execute("PRAGMA journal_mode = WAL;");
-        using var stream = typeof(SqliteDatabase).Assembly.GetManifestResourceStream("ApprovalOrchestrator.Runtime.Storage.Schema.sql")
-            ?? throw new InvalidOperationException("Embedded schema missing.");
-        using var reader = new StreamReader(stream);
         using var tx = connection.BeginTransaction();
-        // Databases made before a column existed get it here; CREATE TABLE IF NOT EXISTS would leave them without.
+        connection.Execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            transaction: tx);
+        var applied = connection.Query<(long Version, string Name, string Checksum)>("SELECT version, name, checksum FROM schema_version", transaction: tx)
+            .Select(a => new AppliedMigration((int)a.Version, a.Name, a.Checksum))
+            .ToList();
+        if (applied.Count == 0)
+        {
+            UpgradeUnversioned(connection, tx);
+        }
+
+        foreach (var migration in MigrationPlan.Pending(Migration.Load("sqlite"), applied))
+        {
+            connection.Execute(migration.Sql, transaction: tx);
+            connection.Execute(
+                "INSERT INTO schema_version (version, name, checksum, applied_at) VALUES (@Version, @Name, @Checksum, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                new { migration.Version, migration.Name, migration.Checksum },
+                tx);
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>
+    /// Databases made before numbered migrations: migration 1 is written with IF NOT EXISTS so it adopts their tables,
+    /// and the one column added in place back then (<c>approval_tasks.assigned_to</c>) is added here when missing.
+    /// </summary>
+    private static void UpgradeUnversioned(SqliteConnection connection, IDbTransaction tx)
+    {
         var taskColumns = connection.Query<string>("SELECT name FROM pragma_table_info('approval_tasks')", transaction: tx).ToHashSet(StringComparer.Ordinal);
         if (taskColumns.Count > 0 && !taskColumns.Contains("assigned_to"))
         {
             connection.Execute("ALTER TABLE approval_tasks ADD COLUMN assigned_to TEXT", transaction: tx);
         }
-
-        connection.Execute(reader.ReadToEnd(), transaction: tx);
-        tx.Commit();
     }
 
     /// <summary>

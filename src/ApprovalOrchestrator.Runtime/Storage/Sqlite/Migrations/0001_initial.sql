@@ -1,4 +1,6 @@
--- ApprovalOrchestrator schema (SQLite). Quartz's QRTZ_ tables live in the same file, created by Quartz itself.
+-- Migration 1 (SQLite): the schema as released before numbered migrations. Written with IF NOT EXISTS so it adopts
+-- the tables of a database made by that release. Never edit a released migration: add the next number instead.
+-- Quartz's QRTZ_ tables live in the same file, created by Quartz itself.
 CREATE TABLE IF NOT EXISTS definitions (
     id          TEXT    NOT NULL,
     version     INTEGER NOT NULL,
