@@ -66,8 +66,8 @@ public sealed class DemoStory(DemoCast cast, TextWriter output, string auditFile
     public async Task ExecuteAsync()
     {
         var views = await SettledAsync(s => s is not ("received" or "executing" or "awaiting-approval"));
-        DemoTable.Write(output, "3. Execution (through the OpenClaw Gateway; dry-run when Gateway:BaseUrl is not set)", ["#", "status", "call"],
-            views.Select((v, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), Str(v, "status"), Call(v)]), 80);
+        DemoTable.Write(output, "3. Execution (through the OpenClaw Gateway; dry-run when Gateway:BaseUrl is not set)", ["#", "status", "call", "answer"],
+            views.Select((v, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), Str(v, "status"), Call(v), Answer(v)]), 60);
         for (var i = 0; i < views.Count; i++)
         {
             if (!Executed.Contains(Str(views[i], "status")))
@@ -76,10 +76,28 @@ public sealed class DemoStory(DemoCast cast, TextWriter output, string auditFile
             }
         }
 
+        // Every request exactly as sent (or as it would be sent), token redacted: one on screen, all in a file.
+        var requestsFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(auditFile))!, Path.GetFileNameWithoutExtension(auditFile).Replace("demo-audit", "demo-requests", StringComparison.Ordinal) + ".http");
+        await File.WriteAllTextAsync(requestsFile, string.Join(Environment.NewLine + "###" + Environment.NewLine, views.Select((v, i) => $"# request {i + 1}: {Str(v, "text")}{Environment.NewLine}{HttpText(v)}")));
         var first = views.First(v => Str(v, "risk") != "green");
         output.WriteLine();
-        output.WriteLine($"The exact HTTP request of #{views.IndexOf(first) + 1} (the Gateway token is never shown):");
+        output.WriteLine($"The exact HTTP request of #{views.IndexOf(first) + 1} (the Gateway token is never shown; all five are in {requestsFile}):");
         output.WriteLine(HttpText(first));
+    }
+
+    /// <summary>The Gateway's answer: its HTTP status and the assistant's words, or that nothing was sent.</summary>
+    private static string Answer(JsonElement view)
+    {
+        if (!view.TryGetProperty("outcome", out var o) || o.ValueKind != JsonValueKind.Object || Str(view, "status") == "dry-run")
+        {
+            return "nothing sent (dry-run)";
+        }
+
+        var status = Str(o, "httpStatus");
+        var text = o.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.Object
+            && r.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
+            && choices[0].TryGetProperty("message", out var m) && m.TryGetProperty("content", out var c) ? c.GetString() : null;
+        return text is null ? $"HTTP {status}" : $"HTTP {status}: {text}";
     }
 
     public async Task AuditAsync()

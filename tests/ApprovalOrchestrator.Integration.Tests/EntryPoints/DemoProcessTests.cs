@@ -51,6 +51,22 @@ public sealed class DemoProcessTests
     }
 
     [Fact]
+    public async Task With_a_Gateway_configured_the_demo_sends_each_request_for_real_and_never_shows_the_token()
+    {
+        var directory = EntryPoint.FreshDirectory();
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+        var result = await EntryPoint.ServerAsync(directory, "demo", $"--Gateway:BaseUrl={gateway.BaseUrl}", $"--Gateway:Token={gateway.Token}");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Matches(result.Stdout, $@"(?m)^\d\s+executed\s+POST {System.Text.RegularExpressions.Regex.Escape(gateway.BaseUrl)}/v1/chat/completions\s+HTTP 200").Count);
+        Assert.Equal(5, gateway.RequestsTo("/v1/chat/completions").Count);
+        Assert.DoesNotContain(gateway.Token, result.Stdout + result.Stderr);
+        var sent = Assert.Single(Directory.GetFiles(Path.Combine(directory, "data"), "demo-requests-*.http"));
+        Assert.DoesNotContain(gateway.Token, await File.ReadAllTextAsync(sent, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task The_demo_with_leave_waiting_stops_after_classification_and_the_tasks_stay_for_the_console()
     {
         var directory = EntryPoint.FreshDirectory();
