@@ -155,3 +155,36 @@ CREATE TABLE IF NOT EXISTS security_events (
     reason    TEXT NOT NULL,
     remote_ip TEXT
 );
+
+-- Timer firing keys: 256 random bits per armed timer, carried by the Quartz job into TimerFired. The token itself is
+-- derived from the task id (for replay), so it is guessable; the key is not, and a TimerFired without it changes nothing.
+CREATE TABLE IF NOT EXISTS timer_keys (
+    token  TEXT NOT NULL PRIMARY KEY,
+    key    TEXT NOT NULL
+);
+
+-- security_events gains `count` and `last_at` (identical refusals of one window as one row), added by
+-- SqliteDatabase.EnsureCreated after this script, since SQLite has no ADD COLUMN IF NOT EXISTS.
+CREATE INDEX IF NOT EXISTS ix_security_events_at ON security_events (at);
+CREATE INDEX IF NOT EXISTS ix_inbox_processed ON inbox (processed_at);
+
+-- Failed publishes of an outbox row, counted; after Outbox:MaxAttempts the row moves to outbox_poison.
+CREATE TABLE IF NOT EXISTS outbox_failures (
+    seq         INTEGER NOT NULL PRIMARY KEY,
+    attempts    INTEGER NOT NULL,
+    last_error  TEXT    NOT NULL,
+    last_at     TEXT    NOT NULL
+);
+
+-- Outbox rows that cannot be published (unknown type, unreadable body, refused by the broker), set aside with the
+-- reason so they stop holding up the rows behind them. Listed at GET /api/admin/outbox/poison; retried or discarded there.
+CREATE TABLE IF NOT EXISTS outbox_poison (
+    seq           INTEGER NOT NULL PRIMARY KEY,
+    id            TEXT    NOT NULL,
+    message_type  TEXT    NOT NULL,
+    body          TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    attempts      INTEGER NOT NULL,
+    reason        TEXT    NOT NULL,
+    poisoned_at   TEXT    NOT NULL
+);

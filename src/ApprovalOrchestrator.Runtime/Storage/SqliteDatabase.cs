@@ -81,7 +81,19 @@ public sealed class SqliteDatabase
         }
 
         connection.Execute(reader.ReadToEnd(), transaction: tx);
+        AddColumnIfMissing(connection, tx, "security_events", "count", "INTEGER NOT NULL DEFAULT 1");
+        AddColumnIfMissing(connection, tx, "security_events", "last_at", "TEXT");
         tx.Commit();
+    }
+
+    /// <summary>Columns added after a table first shipped: run after the schema script, so new and old files both get them.</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, IDbTransaction tx, string table, string column, string definition)
+    {
+        var columns = connection.Query<string>($"SELECT name FROM pragma_table_info('{table}')", transaction: tx);
+        if (!columns.Contains(column, StringComparer.Ordinal))
+        {
+            connection.Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition}", transaction: tx);
+        }
     }
 
     /// <summary>
