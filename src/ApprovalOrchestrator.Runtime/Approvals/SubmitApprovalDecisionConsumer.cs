@@ -47,7 +47,7 @@ public sealed class SubmitApprovalDecisionConsumer(
 
         if (errors.Count > 0)
         {
-            Refuse(400, claimed, message, string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
+            Refuse(400, claimed, message, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
         }
 
         var decider = await AuthenticateAsync(message, claimed, context.CancellationToken);
