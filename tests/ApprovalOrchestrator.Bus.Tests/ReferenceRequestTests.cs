@@ -67,7 +67,7 @@ public sealed class ReferenceRequestTests(GatewayBusFixture fixture) : IClassFix
     }
 
     /// <summary>A decision carrying the approver's own token (groups from the token, as over HTTP).</summary>
-    private Task<Guid> DecideAsync(Guid taskId, string approver, string[] groups, string actionHash) =>
+    private Task<Guid> DecideAsync(Guid taskId, string approver, string[] groups, string? actionHash) =>
         fixture.Integrator.PublishAsync(new SubmitApprovalDecision(
             taskId, Guid.NewGuid().ToString("N"), approver, groups, "approve", "via chat-ops", actionHash, fixture.Server.ApproverToken(approver, groups)));
 }

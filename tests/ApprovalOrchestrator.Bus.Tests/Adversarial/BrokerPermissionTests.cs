@@ -28,7 +28,14 @@ public sealed class BrokerPermissionTests(DryRunBusFixture fixture) : IClassFixt
         await BrokerControl.RunAsync("set_permissions", "-p", "/", _user, configure, write, read);
     }
 
-    public async ValueTask DisposeAsync() => await BrokerControl.RunAsync("delete_user", _user);
+    private string RestrictedQueue => Integrator.QueueName(fixture.Prefix) + "-restricted";
+
+    public async ValueTask DisposeAsync()
+    {
+        await BrokerControl.RunAsync("delete_user", _user);
+        var queues = new[] { RestrictedQueue, RestrictedQueue + QueueNames.ErrorSuffix, RestrictedQueue + QueueNames.SkippedSuffix };
+        await fixture.Raw.DeleteAsync(queues, queues);
+    }
 
     [Theory]
     [InlineData(typeof(TimerFired))]
@@ -86,7 +93,8 @@ public sealed class BrokerPermissionTests(DryRunBusFixture fixture) : IClassFixt
     [Fact]
     public async Task Integrator_with_these_permissions_submits_and_hears_the_outcome_through_masstransit()
     {
-        await using var restricted = await Integrator.StartAsync(fixture.Prefix, Url);
+        // A queue of its own (named under its prefix, as its permissions require), so the fixture's integrator does not share it.
+        await using var restricted = await Integrator.StartAsync(fixture.Prefix, Url, RestrictedQueue);
         var request = Requests.Green(Requests.NewId("restricted"));
         await restricted.PublishAsync(request);
 
@@ -137,6 +145,4 @@ public sealed class BrokerPermissionTests(DryRunBusFixture fixture) : IClassFixt
     }
 
     private async Task<int?> RefusalAsync<T>(Func<IChannel, Task<T>> act) => await RefusalAsync(async c => { await act(c); });
-
-    private async Task<int?> RefusalAsync(Func<IChannel, ValueTask> act) => await RefusalAsync(async c => { await act(c); });
 }

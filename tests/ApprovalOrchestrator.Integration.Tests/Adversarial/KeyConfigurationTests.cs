@@ -110,7 +110,7 @@ public sealed class KeyConfigurationTests : IDisposable
     public async Task Configured_hmac_key_uses_the_default_issuer_and_audience_and_refuses_wrong_issuer_or_audience()
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        await using var host = await OrchestratorHost.StartAsync(Database(), new() { ["Auth:SigningKeys:0"] = Convert.ToBase64String(key) });
+        await using var host = await OrchestratorHost.StartAsync(Database(), new Dictionary<string, string?> { ["Auth:SigningKeys:0"] = Convert.ToBase64String(key) });
 
         Assert.Equal(HttpStatusCode.OK, await CallAsync(host, new LocalTokenIssuer(key).Issue("ada", [], [Roles.Admin])));
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(host, new LocalTokenIssuer(key, issuer: "someone-else").Issue("ada", [], [Roles.Admin])));
@@ -124,7 +124,7 @@ public sealed class KeyConfigurationTests : IDisposable
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var path = Write("shared.key", Convert.ToBase64String(key));
-        await using var host = await OrchestratorHost.StartAsync(Database(), new() { ["Auth:HmacKeyFiles:0"] = path });
+        await using var host = await OrchestratorHost.StartAsync(Database(), new Dictionary<string, string?> { ["Auth:HmacKeyFiles:0"] = path });
 
         Assert.Equal(HttpStatusCode.OK, await CallAsync(host, new LocalTokenIssuer(key).Issue("ada", [], [Roles.Admin])));
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(host, new LocalTokenIssuer(key, issuer: "elsewhere").Issue("ada", [], [Roles.Admin])));
@@ -135,7 +135,7 @@ public sealed class KeyConfigurationTests : IDisposable
     {
         using var rsa = RSA.Create(2048);
         var path = Write("signer.pem", rsa.ExportSubjectPublicKeyInfoPem());
-        await using var host = await OrchestratorHost.StartAsync(Database(), new() { ["Auth:SigningKeyFiles:0"] = path });
+        await using var host = await OrchestratorHost.StartAsync(Database(), new Dictionary<string, string?> { ["Auth:SigningKeyFiles:0"] = path });
 
         Assert.Equal(HttpStatusCode.OK, await CallAsync(host, Rs256(rsa, "approval-orchestrator")));
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(host, Rs256(rsa, "wrong-issuer")));

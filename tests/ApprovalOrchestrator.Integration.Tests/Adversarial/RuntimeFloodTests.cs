@@ -108,7 +108,7 @@ public sealed class RuntimeFloodTests
     [Fact]
     public async Task Flood_beyond_the_queue_is_counted_not_silently_dropped()
     {
-        await using var host = await OrchestratorHost.StartAsync(settings: new()
+        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["SecurityLog:QueueCapacity"] = "10",
             ["SecurityLog:FlushInterval"] = "00:00:05",
@@ -134,7 +134,7 @@ public sealed class RuntimeFloodTests
     [Fact]
     public async Task Retention_purges_old_security_events_inbox_and_dispatched_outbox_rows_but_keeps_pending_and_recent_ones()
     {
-        await using var host = await OrchestratorHost.StartAsync(settings: new()
+        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Retention:SecurityEvents"] = "30.00:00:00",
             ["Retention:Inbox"] = "7.00:00:00",
@@ -183,7 +183,7 @@ public sealed class RuntimeFloodTests
 
         await using var host = await OrchestratorHost.StartAsync(path);
         var database = host.Services.GetRequiredService<SqliteDatabase>();
-        await Eventually.TrueAsync(async () =>
+        await Poll.TrueAsync(async () =>
         {
             await using var connection = database.Open();
             return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM security_events WHERE path = '/ancient'") == 0;
@@ -198,7 +198,7 @@ public sealed class RuntimeFloodTests
     private static async Task<JsonElement> PoisonedAsync(OrchestratorHost host, Func<JsonElement, bool> done, string what)
     {
         JsonElement rows = default;
-        await Eventually.TrueAsync(async () => done(rows = await host.Admin.GetFromJsonAsync<JsonElement>("/api/admin/outbox/poison", Ct)), what, cancellationToken: Ct);
+        await Poll.TrueAsync(async () => done(rows = await host.Admin.GetFromJsonAsync<JsonElement>("/api/admin/outbox/poison", Ct)), what, cancellationToken: Ct);
         return rows;
     }
 }

@@ -1,7 +1,7 @@
 namespace ApprovalOrchestrator.Testing;
 
 /// <summary>Waits on a condition with a deadline, never a fixed sleep.</summary>
-public static class Eventually
+public static class Poll
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
