@@ -90,11 +90,13 @@ public sealed class RuntimeFloodTests
 
         // A workflow runs to the end while the flood is going on.
         var clock = Stopwatch.StartNew();
+        var floodTook = flood.ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
         var id = await host.SubmitOkAsync("Summarize our AI governance policy for internal use.");
         await host.WaitForStatusAsync(id, "dry-run", TimeSpan.FromSeconds(30));
         var workflowTook = clock.Elapsed;
         await flood;
-        TestContext.Current.TestOutputHelper?.WriteLine($"workflow finished in {workflowTook.TotalMilliseconds:0} ms during a flood of {total}; flood took {clock.Elapsed.TotalMilliseconds:0} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"workflow finished in {workflowTook.TotalMilliseconds:0} ms during a flood of {total} refused calls, which took {(await floodTook).TotalMilliseconds:0} ms");
 
         var log = host.Services.GetRequiredService<SecurityEventLog>();
         var rows = (await log.ListAsync(0, 500)).Where(e => e.Path == "/api/requests" && e.Status == 401).ToList();
@@ -160,9 +162,9 @@ public sealed class RuntimeFloodTests
             return 0;
         });
 
-        var purged = await host.Services.GetRequiredService<RetentionPurge>().RunAsync(Ct);
+        // The purge that runs at start may get there first; either way, what is left is the same.
+        await host.Services.GetRequiredService<RetentionPurge>().RunAsync(Ct);
 
-        Assert.Equal((1, 1, 1), (purged.SecurityEvents, purged.Inbox, purged.Outbox));
         await using var connection = database.Open();
         Assert.Equal(["recent"], await connection.QueryAsync<string>("SELECT reason FROM security_events WHERE path = '/retention'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM inbox WHERE consumer = 'retention'"));
