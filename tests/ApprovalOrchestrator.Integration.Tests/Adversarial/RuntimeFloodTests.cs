@@ -50,6 +50,31 @@ public sealed class RuntimeFloodTests
     }
 
     [Fact]
+    public async Task Outbox_row_the_bus_refuses_to_publish_is_set_aside_after_max_attempts_while_other_rows_flow()
+    {
+        Outbox.Register(typeof(Unpublishable));
+        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "2" });
+        await InsertOutboxRowAsync(host, typeof(Unpublishable).FullName!, "{\"value\":\"x\"}");
+
+        // Every request's messages go out past it; each batch in which they do counts one failed attempt against it.
+        var completed = 0;
+        await Poll.TrueAsync(async () =>
+        {
+            var id = await host.SubmitOkAsync("Summarize our AI governance policy for internal use.");
+            await host.WaitForStatusAsync(id, "dry-run");
+            completed++;
+            var rows = await host.Admin.GetFromJsonAsync<JsonElement>("/api/admin/outbox/poison", Ct);
+            return rows.GetArrayLength() == 1;
+        }, "the unpublishable row to be set aside", TimeSpan.FromSeconds(60), Ct);
+
+        var poisoned = (await host.Admin.GetFromJsonAsync<JsonElement>("/api/admin/outbox/poison", Ct))[0];
+        Assert.Equal(typeof(Unpublishable).FullName, poisoned.GetProperty("messageType").GetString());
+        Assert.Equal(2, poisoned.GetProperty("attempts").GetInt32());
+        Assert.StartsWith("publish failed:", poisoned.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(completed >= 1);
+    }
+
+    [Fact]
     public async Task Poisoned_rows_are_admin_only_and_can_be_discarded_or_put_back_in_line()
     {
         await using var host = await OrchestratorHost.StartAsync();
@@ -202,5 +227,11 @@ public sealed class RuntimeFloodTests
         JsonElement rows = default;
         await Poll.TrueAsync(async () => done(rows = await host.Admin.GetFromJsonAsync<JsonElement>("/api/admin/outbox/poison", Ct)), what, cancellationToken: Ct);
         return rows;
+    }
+
+    /// <summary>Reads from the outbox fine, but no serializer can write it: the bus refuses every publish.</summary>
+    public sealed record Unpublishable(string Value)
+    {
+        public string Boom => throw new InvalidOperationException("this message cannot be serialized");
     }
 }
