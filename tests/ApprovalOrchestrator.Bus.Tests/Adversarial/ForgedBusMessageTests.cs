@@ -178,6 +178,32 @@ public sealed class ForgedBusMessageTests(BridgeBusFixture fixture) : IClassFixt
         await StillOpenAsync(notice);
     }
 
+    [Fact]
+    public async Task Forged_execute_request_for_a_task_awaiting_approval_runs_nothing()
+    {
+        var notice = await AmberTaskAsync();
+        await PublishInternalAsync(new ExecuteRequest(notice.InstanceId));
+        await Eventually.TrueAsync(
+            () => fixture.Server.Consumed.Of<ExecuteRequest>().Any(c => ((ExecuteRequest)c.Message).InstanceId == notice.InstanceId),
+            "the forged ExecuteRequest to be consumed");
+        await StillOpenAsync(notice);
+        Assert.DoesNotContain(
+            (await fixture.Server.GetRequestAsync(notice.InstanceId)).GetProperty("timeline").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "execution-started");
+    }
+
+    [Fact]
+    public async Task Forged_classify_request_for_a_classified_request_changes_nothing()
+    {
+        var notice = await AmberTaskAsync();
+        await PublishInternalAsync(new ClassifyRequest(notice.InstanceId));
+        await Eventually.TrueAsync(
+            () => fixture.Server.Consumed.Of<ClassifyRequest>().Count(c => ((ClassifyRequest)c.Message).InstanceId == notice.InstanceId) >= 2,
+            "the forged ClassifyRequest to be consumed");
+        await StillOpenAsync(notice);
+        Assert.Single((await fixture.Server.GetRequestAsync(notice.InstanceId)).GetProperty("tasks").EnumerateArray());
+    }
+
     private SubmitApprovalDecision Decision(ApprovalRequested notice) =>
         new(notice.TaskId, Guid.NewGuid().ToString("N"), Lead, s_leads, "approve", "looks fine", notice.ActionHash, fixture.Server.ApproverToken(Lead, s_leads));
 
