@@ -42,7 +42,16 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<Approvals.ApprovalsOptions>(configuration.GetSection(Approvals.ApprovalsOptions.Section));
         services.AddSingleton<Approvals.DelegationStore>();
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
+        services.Configure<Identity.SecurityLogOptions>(configuration.GetSection(Identity.SecurityLogOptions.Section));
         services.AddSingleton<Identity.SecurityEventLog>();
+        services.AddHostedService<Identity.SecurityEventWriter>();
+        services.TryAddSingleton<Identity.IBearerTokenVerifier, Identity.NoTokenVerifier>();
+        services.AddSingleton<Approvals.TaskDecisions>();
+        services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
+        services.AddSingleton<OutboxPoison>();
+        services.Configure<Retention.RetentionOptions>(configuration.GetSection(Retention.RetentionOptions.Section));
+        services.AddSingleton<Retention.RetentionPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionPurge>());
         services.AddGatewayClient(configuration);
 
         SqliteDatabase.InitializeProvider();

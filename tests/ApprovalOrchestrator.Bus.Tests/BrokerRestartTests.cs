@@ -46,6 +46,8 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
             Directory.CreateDirectory(directory);
             var databasePath = Path.Combine(directory, "approvals.db");
             var settings = Broker.ServerSettings(prefix, databasePath, gateway.BaseUrl, gateway.Token);
+            // Amber decisions come from a chat-ops bridge allowed to speak for team leads (Bus:Bridges).
+            settings["Bus:Bridges:chatops:Groups:0"] = "team-leads";
             await using var server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings, Path.Combine(directory, "server.log"));
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
             Log("server ready");
@@ -134,9 +136,11 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
                 await Eventually.TrueAsync(
                     () => integrator.Messages<ApprovalRequested>(a => amberIds.Contains(a.RequestId)).Select(a => a.RequestId).Distinct().Count() == amberIds.Count,
                     "every amber request's approval notice", TimeSpan.FromSeconds(90));
-                foreach (var taskId in integrator.Messages<ApprovalRequested>(a => amberIds.Contains(a.RequestId)).Select(a => a.TaskId).Distinct())
+                var bridgeToken = ApprovalOrchestrator.LocalIdentity.LocalTokenIssuer.BesideDatabase(databasePath).Issue("chatops", [], ["bridge"]);
+                foreach (var notice in integrator.Messages<ApprovalRequested>(a => amberIds.Contains(a.RequestId)).DistinctBy(a => a.TaskId))
                 {
-                    await integrator.PublishAsync(new SubmitApprovalDecision(taskId, $"chatops-{taskId:N}", "lead-1", ["team-leads"], "approve", "via chat-ops"));
+                    await integrator.PublishAsync(new SubmitApprovalDecision(
+                        notice.TaskId, $"chatops-{notice.TaskId:N}", "lead-1", ["team-leads"], "approve", "via chat-ops", notice.ActionHash, bridgeToken));
                 }
 
                 await Eventually.TrueAsync(() => Completed(integrator) == Total, $"all {Total} requests to complete", TimeSpan.FromSeconds(120));

@@ -18,7 +18,7 @@ public sealed class DecisionActionHashTests(DryRunBusFixture fixture) : IClassFi
         var notice = await bus.WaitForAsync<ApprovalRequested>(a => a.RequestId == request.RequestId, "the approval notice");
         Assert.StartsWith("sha256:", notice.ActionHash, StringComparison.Ordinal);
 
-        await bus.PublishAsync(new SubmitApprovalDecision(notice.TaskId, "stale-1", "lead-1", ["team-leads"], "approve", "looks fine", "sha256:" + new string('0', 64)));
+        await bus.PublishAsync(new SubmitApprovalDecision(notice.TaskId, "stale-1", "lead-1", ["team-leads"], "approve", "looks fine", "sha256:" + new string('0', 64), fixture.Server.ApproverToken("lead-1", "team-leads")));
         await Eventually.TrueAsync(
             () => fixture.Server.Consumed.Of<SubmitApprovalDecision>().Any(d => d.Fault is null && ((SubmitApprovalDecision)d.Message).DecisionId == "stale-1"),
             "the stale decision to be consumed without fault");
@@ -26,7 +26,7 @@ public sealed class DecisionActionHashTests(DryRunBusFixture fixture) : IClassFi
         Assert.Equal("awaiting-approval", waiting.GetProperty("status").GetString());
         Assert.Empty(waiting.GetProperty("tasks")[0].GetProperty("decisions").EnumerateArray());
 
-        await bus.PublishAsync(new SubmitApprovalDecision(notice.TaskId, "bound-1", "lead-1", ["team-leads"], "approve", "looks fine", notice.ActionHash));
+        await bus.PublishAsync(new SubmitApprovalDecision(notice.TaskId, "bound-1", "lead-1", ["team-leads"], "approve", "looks fine", notice.ActionHash, fixture.Server.ApproverToken("lead-1", "team-leads")));
         var completed = await bus.WaitForAsync<AgentRequestCompleted>(c => c.RequestId == request.RequestId, "the request to complete");
         Assert.Equal("dry-run", completed.Status);
         Assert.Equal(["lead-1"], completed.Decisions.Select(d => d.Actor));

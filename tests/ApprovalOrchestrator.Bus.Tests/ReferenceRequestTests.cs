@@ -30,21 +30,25 @@ public sealed class ReferenceRequestTests(GatewayBusFixture fixture) : IClassFix
         // Amber waits for a team lead; a requester who is one may still not approve their own request.
         var amber = await bus.WaitForAsync<ApprovalRequested>(a => a.RequestId == requests[1].RequestId, "amber's approval notice");
         Assert.Equal("team-leads", amber.Group);
-        await DecideAsync(amber.TaskId, Requests.Requester, ["team-leads"]);
-        await DecideAsync(amber.TaskId, "officer-9", ["security-officers"]);
-        await Eventually.TrueAsync(
-            () => fixture.Server.Consumed.Of<SubmitApprovalDecision>().Count(d => d.Fault is null && ((SubmitApprovalDecision)d.Message).TaskId == amber.TaskId) == 2,
-            "both refused decisions to be consumed without fault");
+        var own = await DecideAsync(amber.TaskId, Requests.Requester, ["team-leads"], amber.ActionHash);
+        var foreign = await DecideAsync(amber.TaskId, "officer-9", ["security-officers"], amber.ActionHash);
+        // Refusals of who may decide are security refusals: faulted with the reason, so the publisher learns why.
+        var refused = await fixture.Raw.CollectAsync(
+            fixture.Queue(QueueNames.Decisions + QueueNames.ErrorSuffix),
+            m => m.Any(e => e.MessageId == own.ToString()) && m.Any(e => e.MessageId == foreign.ToString()),
+            "both refused decisions in ao-decisions_error");
+        Assert.Contains("may not approve their own request", refused.Single(e => e.MessageId == own.ToString()).Header("MT-Fault-Message"), StringComparison.Ordinal);
+        Assert.Equal(2, refused.Count);
         Assert.Equal("awaiting-approval", (await fixture.Server.GetRequestAsync(amber.InstanceId)).GetProperty("status").GetString());
-        await DecideAsync(amber.TaskId, "lead-1", ["team-leads"]);
+        await DecideAsync(amber.TaskId, "lead-1", ["team-leads"], amber.ActionHash);
 
         // Red needs two distinct security officers (four eyes).
         for (var i = 2; i < 5; i++)
         {
             var red = await bus.WaitForAsync<ApprovalRequested>(a => a.RequestId == requests[i].RequestId, $"red request {i}'s approval notice");
             Assert.Equal(("security-officers", 2), (red.Group, red.RequiredApprovals));
-            await DecideAsync(red.TaskId, "officer-1", ["security-officers"]);
-            await DecideAsync(red.TaskId, "officer-2", ["security-officers"]);
+            await DecideAsync(red.TaskId, "officer-1", ["security-officers"], red.ActionHash);
+            await DecideAsync(red.TaskId, "officer-2", ["security-officers"], red.ActionHash);
         }
 
         for (var i = 0; i < requests.Count; i++)
@@ -57,11 +61,13 @@ public sealed class ReferenceRequestTests(GatewayBusFixture fixture) : IClassFix
             Assert.Equal("agent-action-approval", completed.WorkflowId);
         }
 
-        // Refusals are answers, not failures: nothing was faulted to the decisions error queue.
+        // Only the two refusals above were faulted: every accepted decision was consumed cleanly.
         Assert.Empty(await fixture.Raw.DrainAsync(fixture.Queue(QueueNames.Decisions + QueueNames.ErrorSuffix)));
         Assert.Equal(requests.Count, bus.Messages<AgentRequestCompleted>().Count);
     }
 
-    private Task DecideAsync(Guid taskId, string approver, string[] groups) =>
-        fixture.Integrator.PublishAsync(new SubmitApprovalDecision(taskId, Guid.NewGuid().ToString("N"), approver, groups, "approve", "via chat-ops"));
+    /// <summary>A decision carrying the approver's own token (groups from the token, as over HTTP).</summary>
+    private Task<Guid> DecideAsync(Guid taskId, string approver, string[] groups, string? actionHash) =>
+        fixture.Integrator.PublishAsync(new SubmitApprovalDecision(
+            taskId, Guid.NewGuid().ToString("N"), approver, groups, "approve", "via chat-ops", actionHash, fixture.Server.ApproverToken(approver, groups)));
 }

@@ -19,7 +19,7 @@ public static class TokenCommand
     {
         var user = new Option<string>("--user") { Description = "The user id (the token's sub).", Required = true };
         var groups = new Option<string[]>("--groups") { Description = "Groups (comma-separated or repeated), e.g. team-leads.", AllowMultipleArgumentsPerToken = true };
-        var roles = new Option<string[]>("--roles") { Description = "Roles: submitter, approver, admin, auditor (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
+        var roles = new Option<string[]>("--roles") { Description = "Roles: submitter, approver, admin, auditor, bridge (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
         var ttl = new Option<TimeSpan>("--ttl")
         {
             Description = "Lifetime (e.g. 30m, 8h).",

@@ -13,6 +13,7 @@ public sealed record Classified(ClassificationResult Result) : WorkflowEvent;
 /// <see cref="Authenticated"/> says whether that vouching came from a verified credential (recorded in the audit).
 /// <see cref="ActionHash"/>, when given, must equal the task's. <see cref="Delegations"/> are the authorities delegated
 /// to the actor that are in force now (resolved by the shell, which owns the clock and the delegation table).
+/// <see cref="Bridge"/> names the configured bridge that vouched for the actor when no token of theirs was verified.
 /// </summary>
 public sealed record DecisionSubmitted(
     Guid TaskId,
@@ -23,7 +24,8 @@ public sealed record DecisionSubmitted(
     string? Comment,
     bool Authenticated = false,
     string? ActionHash = null,
-    IReadOnlyList<DelegatedAuthority>? Delegations = null) : WorkflowEvent;
+    IReadOnlyList<DelegatedAuthority>? Delegations = null,
+    string? Bridge = null) : WorkflowEvent;
 
 /// <summary>
 /// Authority someone (<see cref="Delegator"/>) handed to the actor, directly or through a chain (<see cref="Chain"/>

@@ -11,6 +11,9 @@ public static class WorkflowStateMachine
     /// <summary>Chat calls are read-only and may be re-sent after a crash, but not forever.</summary>
     public const int MaxChatAttempts = 3;
 
+    /// <summary>How early a timer may fire and still count: Quartz stores milliseconds and wakes up to a few ms ahead.</summary>
+    public static readonly TimeSpan TimerTolerance = TimeSpan.FromSeconds(1);
+
     /// <summary>A new request, pinned to the definition version it starts on.</summary>
     public static StepResult Start(Guid id, AgentRequest request, DefinitionRef definition, DateTimeOffset now)
     {
@@ -156,7 +159,7 @@ public static class WorkflowStateMachine
         var decided = task with { Decisions = [.. task.Decisions, decision] };
         var approvals = decided.ApproversAtCurrentTier.Count;
         var rejections = decided.RejectersAtCurrentTier.Count;
-        var audit = new AppendAudit(AuditKinds.Decision, e.Actor, new Dictionary<string, object?>
+        var decisionData = new Dictionary<string, object?>
         {
             ["taskId"] = task.Id,
             ["decisionId"] = e.DecisionId,
@@ -172,7 +175,13 @@ public static class WorkflowStateMachine
             ["delegate"] = via is null ? null : e.Actor,
             ["delegator"] = via,
             ["delegationChain"] = authority.Via?.Chain,
-        });
+        };
+        if (e.Bridge is not null)
+        {
+            decisionData["bridge"] = e.Bridge; // only when a bridge vouched, so token decisions keep their shape
+        }
+
+        var audit = new AppendAudit(AuditKinds.Decision, e.Actor, decisionData);
 
         if (e.Verdict == Verdict.Reject)
         {
@@ -206,6 +215,12 @@ public static class WorkflowStateMachine
         if (!string.Equals(task.TimerToken, e.Token, StringComparison.Ordinal))
         {
             return StepResult.Ignore(state, "Stale timer: the task has moved on to another tier.");
+        }
+
+        // A firing well before the due time is not a timer at all (a forged or replayed message): it changes nothing.
+        if (now + TimerTolerance < task.DueAt)
+        {
+            return StepResult.Ignore(state, $"Early timer: the task is not due until {task.DueAt:O}.");
         }
 
         var route = definition.RouteFor(state.Classification!.Route);

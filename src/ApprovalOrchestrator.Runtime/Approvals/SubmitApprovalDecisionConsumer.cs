@@ -1,7 +1,7 @@
 using ApprovalOrchestrator.Contracts.V1;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
-using ApprovalOrchestrator.Runtime.Engine;
+using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Runtime.Requests;
 using MassTransit;
@@ -10,95 +10,144 @@ using Microsoft.Extensions.Logging;
 namespace ApprovalOrchestrator.Runtime.Approvals;
 
 /// <summary>
-/// Decisions from chat-ops bridges (<c>ao-decisions</c>). The bridge vouches for the approver, so the decision is recorded
-/// with authenticated = false. A decision that names an action hash must match the task's (else it is refused as stale);
-/// one without is not checked (documented as weaker in docs/bus.md). A refused decision is an answer, not a failure: it is logged and acknowledged. Only a
-/// malformed decision (no approver, unknown verdict) faults to <c>ao-decisions_error</c>.
+/// Decisions on the bus (<c>ao-decisions</c>), never on the publisher's word: the message carries a bearer token,
+/// verified by the same validator as the HTTP API. Either it is the approver's own token (role <c>approver</c>; user and
+/// groups come from the token, audited <c>authenticated: true</c>), or the token of a bridge configured under
+/// <c>Bus:Bridges</c> (role <c>bridge</c>, <c>sub</c> = the bridge's name), which may vouch only for the groups (and
+/// users) configured for it (audited with the bridge's name). The decision itself goes through <see cref="TaskDecisions"/>,
+/// the use case the HTTP endpoint calls, so the rules are the same.
+/// Every refusal is a security event and faults the message to <c>ao-decisions_error</c> with the reason in
+/// <c>MT-Fault-Message</c> (and a <c>Fault&lt;SubmitApprovalDecision&gt;</c> published). A decision that lost a race (task
+/// closed, action changed, claimed by another) is logged and acknowledged, as over HTTP it is a 409/412, not a 403.
 /// </summary>
 public sealed class SubmitApprovalDecisionConsumer(
-    WorkflowEngine engine,
+    TaskDecisions decisions,
     RequestQueries queries,
+    IBearerTokenVerifier tokens,
+    BusOptions busOptions,
+    SecurityEventLog security,
     ILogger<SubmitApprovalDecisionConsumer> logger) : IConsumer<SubmitApprovalDecision>
 {
-    public const int MaxCommentLength = 4000;
+    public const string BridgeRole = "bridge";
 
     public async Task Consume(ConsumeContext<SubmitApprovalDecision> context)
     {
         var message = context.Message;
-        var (verdict, errors) = Validate(message);
-        if (errors.Count > 0)
-        {
-            throw new MessageRejectedException("Rejected SubmitApprovalDecision: " + string.Join("; ", errors));
-        }
-
-        if (await queries.FindTaskInstanceAsync(message.TaskId) is not { } instanceId)
-        {
-            logger.LogWarning("Decision {DecisionId} by {Approver} names unknown task {TaskId}; dropped", message.DecisionId, message.Approver, message.TaskId);
-            return;
-        }
-
-        var step = await engine.ApplyAsync(
-            instanceId,
-            (_, _) => new DecisionSubmitted(message.TaskId, message.DecisionId, message.Approver, message.ApproverGroups ?? [], verdict, message.Comment, Authenticated: false, NullIfBlank(message.ActionHash)),
-            ClassifyConsumer.InboxFor(context, "decision"),
-            context.CancellationToken);
-        switch (step)
-        {
-            case { Outcome: StepOutcome.Refused }:
-                logger.LogWarning(
-                    "Decision {DecisionId} by {Approver} on task {TaskId} refused ({Refusal}): {Why}",
-                    message.DecisionId, message.Approver, message.TaskId, step.Refusal, step.Message);
-                break;
-            case { Outcome: StepOutcome.Ignored }:
-                logger.LogInformation("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, step.Message);
-                break;
-            case { Outcome: StepOutcome.Applied }:
-                logger.LogInformation("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, message.Approver, message.TaskId);
-                break;
-        }
-    }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static (Verdict Verdict, List<FieldError> Errors) Validate(SubmitApprovalDecision message)
-    {
-        var errors = new List<FieldError>();
-        var verdict = message.Decision switch
-        {
-            "approve" => Verdict.Approve,
-            "reject" => Verdict.Reject,
-            _ => (Verdict?)null,
-        };
-        if (verdict is null)
-        {
-            errors.Add(new("decision", "must be 'approve' or 'reject'."));
-        }
-
+        var claimed = string.IsNullOrWhiteSpace(message.Approver) ? "anonymous" : message.Approver;
+        var (verdict, errors) = TaskDecisions.Validate(message.Decision, message.Comment, message.DecisionId ?? "", message.ActionHash);
         if (message.TaskId == Guid.Empty)
         {
             errors.Add(new("taskId", "is required."));
         }
 
-        if (string.IsNullOrWhiteSpace(message.DecisionId) || message.DecisionId.Length > RequestValidator.MaxIdLength)
+        if (message.Approver is { Length: > RequestValidator.MaxIdLength })
         {
-            errors.Add(new("decisionId", $"must be 1-{RequestValidator.MaxIdLength} characters."));
+            errors.Add(new("approver", $"must be at most {RequestValidator.MaxIdLength} characters."));
         }
 
-        if (string.IsNullOrWhiteSpace(message.Approver) || message.Approver.Length > RequestValidator.MaxIdLength)
+        if (errors.Count > 0)
         {
-            errors.Add(new("approver", $"must be 1-{RequestValidator.MaxIdLength} characters."));
+            Refuse(400, claimed, message, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
         }
 
-        if (message.ActionHash is { Length: > 200 })
+        var decider = await AuthenticateAsync(message, claimed, context.CancellationToken);
+        if (await queries.FindTaskInstanceAsync(message.TaskId) is not { } instanceId)
         {
-            errors.Add(new("actionHash", "must be at most 200 characters (sha256:<64 hex digits>)."));
+            logger.LogWarning("Decision {DecisionId} by {Approver} names unknown task {TaskId}; dropped", message.DecisionId, decider.User, message.TaskId);
+            return;
         }
 
-        if (message.Comment is { Length: > MaxCommentLength })
+        var step = await decisions.DecideAsync(
+            decider, instanceId, message.TaskId, message.DecisionId!, verdict, message.Comment, message.ActionHash!,
+            ClassifyConsumer.InboxFor(context, "decision"), context.CancellationToken);
+        switch (step)
         {
-            errors.Add(new("comment", $"must be at most {MaxCommentLength} characters."));
+            case { Outcome: StepOutcome.Refused, Refusal: RefusalReason.NotInGroup or RefusalReason.SelfApproval }:
+                Refuse(403, decider.User, message, step.Message!);
+                break;
+            case { Outcome: StepOutcome.Refused }:
+                logger.LogWarning(
+                    "Decision {DecisionId} by {Approver} on task {TaskId} refused ({Refusal}): {Why}",
+                    message.DecisionId, decider.User, message.TaskId, step.Refusal, step.Message);
+                break;
+            case { Outcome: StepOutcome.Ignored }:
+                logger.LogInformation("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, step.Message);
+                break;
+            case { Outcome: StepOutcome.Applied }:
+                logger.LogInformation("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, decider.User, message.TaskId);
+                break;
         }
-
-        return (verdict ?? Verdict.Reject, errors);
     }
+
+    /// <summary>The decider the token proves, or a refusal (which throws). Never trusts the message's approver or groups alone.</summary>
+    private async Task<Decider> AuthenticateAsync(SubmitApprovalDecision message, string claimed, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(message.BearerToken))
+        {
+            Refuse(401, claimed, message, "no bearer token: a bus decision carries the approver's token or a configured bridge's");
+        }
+
+        var check = await tokens.VerifyAsync(message.BearerToken!.Trim(), cancellationToken);
+        var identity = check.Identity;
+        if (identity is null)
+        {
+            Refuse(401, claimed, message, check.Failure ?? "invalid token");
+        }
+
+        if (identity.Has(BridgeRole))
+        {
+            return AsBridge(identity.User, message);
+        }
+
+        if (!identity.Has(TaskDecisions.ApproverRole))
+        {
+            Refuse(403, identity.User, message, $"requires role {TaskDecisions.ApproverRole}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(message.Approver) && !string.Equals(message.Approver, identity.User, StringComparison.Ordinal))
+        {
+            Refuse(403, identity.User, message, $"the message names approver '{message.Approver}' but the token is {identity.User}'s");
+        }
+
+        // Groups from the token only: the message's ApproverGroups are the publisher's claim and count for nothing here.
+        return new Decider(identity.User, identity.Groups, Authenticated: true);
+    }
+
+    private Decider AsBridge(string bridge, SubmitApprovalDecision message)
+    {
+        if (!busOptions.Bridges.TryGetValue(bridge, out var allowed))
+        {
+            Refuse(403, bridge, message, $"bridge '{bridge}' is not configured (Bus:Bridges)");
+        }
+
+        if (string.IsNullOrWhiteSpace(message.Approver))
+        {
+            Refuse(400, bridge, message, "approver is required when a bridge vouches for the decision");
+        }
+
+        var groups = (message.ApproverGroups ?? []).Distinct(StringComparer.Ordinal).ToArray();
+        if (groups.FirstOrDefault(g => !allowed!.Groups.Contains(g, StringComparer.Ordinal)) is { } foreign)
+        {
+            Refuse(403, bridge, message, $"bridge '{bridge}' may not speak for group '{foreign}'");
+        }
+
+        if (allowed!.Users.Count > 0 && !allowed.Users.Contains(message.Approver!, StringComparer.Ordinal))
+        {
+            Refuse(403, bridge, message, $"bridge '{bridge}' may not speak for approver '{message.Approver}'");
+        }
+
+        return new Decider(message.Approver!, groups, Authenticated: false, Bridge: bridge);
+    }
+
+    /// <summary>Records the refusal and faults the message with the reason (the publisher sees it in the fault).</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Refuse(int status, string actor, SubmitApprovalDecision message, string why)
+    {
+        var reason = $"decision {Clip(message.DecisionId)} on task {message.TaskId}: {why}";
+        security.Record(status, actor, "BUS", busOptions.RabbitMq.Prefix + QueueNames.Decisions, reason, null);
+        logger.LogWarning("Refused SubmitApprovalDecision: {Reason}", reason);
+        throw new MessageRejectedException("Rejected SubmitApprovalDecision: " + why);
+    }
+
+    private static string Clip(string? text) => text is null ? "(none)" : text.Length <= 200 ? text : text[..200];
 }

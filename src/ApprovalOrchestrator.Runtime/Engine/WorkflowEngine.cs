@@ -144,9 +144,7 @@ public sealed class WorkflowEngine(
                     await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data);
                     break;
                 case ArmTimer arm:
-                    var row = new TimerRow(arm.Token, state.Id, arm.TaskId, arm.DueAt);
-                    await TimerRows.InsertAsync(connection, tx, row);
-                    armed.Add(row);
+                    armed.Add(await TimerRows.InsertAsync(connection, tx, new TimerRow(arm.Token, state.Id, arm.TaskId, arm.DueAt)));
                     break;
                 case CancelTimer cancel:
                     await connection.ExecuteAsync("UPDATE timers SET status = 'cancelled' WHERE token = @Token AND status = 'armed'", new { cancel.Token }, tx);

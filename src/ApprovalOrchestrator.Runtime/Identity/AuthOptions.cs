@@ -18,7 +18,7 @@ public sealed class AuthOptions
 
     public string? Authority { get; set; }
 
-    /// <summary>Expected <c>iss</c>. Defaults to the discovery document's issuer, or <see cref="LocalIssuer"/>.</summary>
+    /// <summary>Expected <c>iss</c>. Defaults to the discovery document's issuer with an authority, else <see cref="LocalIssuer"/>.</summary>
     public string? Issuer { get; set; }
 
     /// <summary>Expected <c>aud</c> (required when <see cref="Authority"/> is set). Defaults to <see cref="LocalAudience"/>.</summary>
@@ -27,8 +27,11 @@ public sealed class AuthOptions
     /// <summary>HMAC secrets, base64 (at least 32 bytes each).</summary>
     public List<string> SigningKeys { get; set; } = [];
 
-    /// <summary>Files holding a PEM public key (RSA or EC) or a base64 HMAC secret.</summary>
+    /// <summary>Files holding a PEM public key (RSA or EC). Nothing else: a file that is not a PEM public key stops the start.</summary>
     public List<string> SigningKeyFiles { get; set; } = [];
+
+    /// <summary>Files holding a base64 HMAC secret (at least 256 bits), such as another server's <c>signing.key</c>: named as secrets on purpose.</summary>
+    public List<string> HmacKeyFiles { get; set; } = [];
 
     /// <summary>The local key file; default <c>signing.key</c> beside the database file.</summary>
     public string? LocalKeyFile { get; set; }
@@ -41,5 +44,5 @@ public sealed class AuthOptions
 
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    public bool UsesLocalKey => string.IsNullOrWhiteSpace(Authority) && SigningKeys.Count == 0 && SigningKeyFiles.Count == 0;
+    public bool UsesLocalKey => string.IsNullOrWhiteSpace(Authority) && SigningKeys.Count == 0 && SigningKeyFiles.Count == 0 && HmacKeyFiles.Count == 0;
 }

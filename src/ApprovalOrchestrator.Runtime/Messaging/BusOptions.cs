@@ -9,6 +9,9 @@ public sealed class BusOptions
     public BusTransport Transport { get; set; } = BusTransport.InMemory;
 
     public RabbitMqBusOptions RabbitMq { get; set; } = new();
+
+    /// <summary>Bridges allowed to vouch for approvers in <c>SubmitApprovalDecision</c>, by name (docs/bus.md).</summary>
+    public Dictionary<string, Approvals.BridgeOptions> Bridges { get; set; } = new(StringComparer.Ordinal);
 }
 
 public enum BusTransport

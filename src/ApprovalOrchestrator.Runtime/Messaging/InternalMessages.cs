@@ -9,5 +9,8 @@ public sealed record ClassifyRequest(Guid InstanceId);
 /// <summary>Carry out an approved (or green) request through the Gateway.</summary>
 public sealed record ExecuteRequest(Guid InstanceId);
 
-/// <summary>A Quartz timer fired for a task; acts only if the task still waits on <see cref="Token"/>.</summary>
-public sealed record TimerFired(Guid InstanceId, Guid TaskId, string Token);
+/// <summary>
+/// A Quartz timer fired for a task; acts only if the task still waits on <see cref="Token"/>, the timer is due, and
+/// <see cref="Key"/> is the random firing key stored with the timer (only the Quartz job carries it).
+/// </summary>
+public sealed record TimerFired(Guid InstanceId, Guid TaskId, string Token, string? Key = null);

@@ -8,13 +8,16 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 
 /// <summary>
 /// Publishes committed outbox rows to the bus, oldest first, and marks them dispatched. A crash between publish and
-/// mark re-publishes the row: consumers dedup on the MessageId, which is the row id.
+/// mark re-publishes the row: consumers dedup on the MessageId, which is the row id. A row that cannot be published
+/// (unknown type, unreadable body: at once; refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to
+/// <c>outbox_poison</c> with its reason (<see cref="OutboxPoison"/>) and the rows behind it go on.
 /// </summary>
 public sealed class OutboxDispatcher(
     SqliteDatabase database,
     IBusControl bus,
     BusOptions busOptions,
     OutboxSignal signal,
+    Microsoft.Extensions.Options.IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -86,38 +89,114 @@ public sealed class OutboxDispatcher(
         }
 
         // Publish in order, then mark the whole batch in one write: a write per row would queue behind every consumer
-        // transaction for SQLite's single write lock. Rows published before a failure are still marked.
+        // transaction for SQLite's single write lock. Rows published before a failure are still marked. A row that
+        // cannot be published is passed over (and set aside once it has failed often enough) so it cannot hold up the rest.
         var published = new List<long>(rows.Count);
+        var poisoned = new List<(long Seq, string Reason)>();
+        var failed = new List<(long Seq, Exception Error)>();
         try
         {
             foreach (var (seq, id, typeName, body) in rows)
             {
-                var type = Outbox.Resolve(typeName);
-                if (type is null)
+                if (Outbox.Resolve(typeName) is not { } type)
                 {
-                    logger.LogError("Outbox row {Seq} has unknown message type {Type}; left undispatched", seq, typeName);
+                    poisoned.Add((seq, $"unknown message type {typeName}"));
                     continue;
                 }
 
-                var message = System.Text.Json.JsonSerializer.Deserialize(body, type, Json.Options)!;
+                object message;
+                try
+                {
+                    message = System.Text.Json.JsonSerializer.Deserialize(body, type, Json.Options)
+                        ?? throw new System.Text.Json.JsonException("the body is null");
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or ArgumentException)
+                {
+                    poisoned.Add((seq, $"the body cannot be read as {typeName}: {ex.Message}"));
+                    continue;
+                }
+
                 var messageId = Guid.Parse(id);
                 // Bounded: a publish caught by a broker restart can wait forever on the dead channel. Timing out fails the
                 // batch; the loop retries the rest on the reconnected bus (a repeat carries the same MessageId).
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(PublishTimeout);
-                await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
-                published.Add(seq);
+                try
+                {
+                    await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
+                    published.Add(seq);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failed.Add((seq, ex));
+                    // A timed-out publish is the hung-channel signature, and two failures with nothing published look like
+                    // the broker, not the row: stop and let the loop back off or reconnect.
+                    if (ex is OperationCanceledException || (failed.Count >= 2 && published.Count == 0))
+                    {
+                        break;
+                    }
+                }
             }
         }
         finally
         {
-            if (published.Count > 0)
+            // A failure only counts against a row when other rows went through: during an outage every row fails, and
+            // none of them is to blame.
+            var blamed = published.Count > 0 ? failed.Where(f => f.Error is not OperationCanceledException).ToList() : [];
+            if (published.Count > 0 || poisoned.Count > 0 || blamed.Count > 0)
             {
-                await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(
-                    "UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = Timestamps.ToText(clock.GetUtcNow()), Seqs = published }, tx));
+                await RecordAsync(published, poisoned, blamed);
             }
         }
 
-        return rows.Count;
+        if (published.Count == 0 && failed.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error); // the loop backs off (or restarts the bus)
+        }
+
+        return published.Count + poisoned.Count;
     }
+
+    private Task RecordAsync(List<long> published, List<(long Seq, string Reason)> poisoned, List<(long Seq, Exception Error)> failed) =>
+        database.InTransactionAsync(async (connection, tx) =>
+        {
+            var now = Timestamps.ToText(clock.GetUtcNow());
+            if (published.Count > 0)
+            {
+                await connection.ExecuteAsync("UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = now, Seqs = published }, tx);
+            }
+
+            foreach (var (seq, error) in failed)
+            {
+                var reason = $"publish failed: {error.GetType().Name}: {error.Message}";
+                var attempts = await connection.ExecuteScalarAsync<long>(
+                    """
+                    INSERT INTO outbox_failures (seq, attempts, last_error, last_at) VALUES (@seq, 1, @reason, @now)
+                    ON CONFLICT (seq) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
+                    RETURNING attempts
+                    """,
+                    new { seq, reason, now }, tx);
+                if (attempts >= Math.Max(1, outboxOptions.Value.MaxAttempts))
+                {
+                    poisoned.Add((seq, $"{reason} ({attempts} attempts)"));
+                }
+            }
+
+            foreach (var (seq, reason) in poisoned)
+            {
+                logger.LogError("Outbox row {Seq} cannot be published and is set aside: {Reason}", seq, reason);
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO outbox_poison (seq, id, message_type, body, created_at, attempts, reason, poisoned_at)
+                    SELECT o.seq, o.id, o.message_type, o.body, o.created_at, COALESCE(f.attempts, 1), @reason, @now
+                    FROM outbox o LEFT JOIN outbox_failures f ON f.seq = o.seq WHERE o.seq = @seq
+                    ON CONFLICT (seq) DO NOTHING
+                    """,
+                    new { seq, reason, now }, tx);
+                await connection.ExecuteAsync("DELETE FROM outbox WHERE seq = @seq", new { seq }, tx);
+                await connection.ExecuteAsync("DELETE FROM outbox_failures WHERE seq = @seq", new { seq }, tx);
+            }
+
+            return 0;
+        });
 }

@@ -2,7 +2,13 @@ using ApprovalOrchestrator.Core.Classification;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Execution;
+using System.Security.Cryptography;
+using System.Text;
+using ApprovalOrchestrator.Runtime.Identity;
+using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Timers;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace ApprovalOrchestrator.Runtime.Messaging;
 
@@ -33,13 +39,60 @@ public sealed class ExecuteConsumer(ExecutionRunner runner) : IConsumer<ExecuteR
         runner.RunAsync(context.Message.InstanceId, ClassifyConsumer.InboxFor(context, "execute"), context.CancellationToken);
 }
 
-/// <summary>Escalation and expiry: a timer firing, checked against the token the task waits on.</summary>
-public sealed class TimerFiredConsumer(WorkflowEngine engine) : IConsumer<TimerFired>
+/// <summary>
+/// Escalation and expiry: a timer firing, checked against the stored timer before the workflow sees it. A firing for a
+/// token no task waits on, with the wrong key, or well before its due time changes nothing and is a security event:
+/// only our Quartz job can produce a valid one, so anything else was forged or replayed.
+/// </summary>
+public sealed class TimerFiredConsumer(WorkflowEngine engine, SqliteDatabase database, SecurityEventLog security, TimeProvider clock, ILogger<TimerFiredConsumer> logger)
+    : IConsumer<TimerFired>
 {
-    public Task Consume(ConsumeContext<TimerFired> context) =>
-        engine.ApplyAsync(
-            context.Message.InstanceId,
-            (_, _) => new TimerElapsed(context.Message.TaskId, context.Message.Token),
+    public async Task Consume(ConsumeContext<TimerFired> context)
+    {
+        var message = context.Message;
+        if (await RefusalAsync(message) is { } why)
+        {
+            logger.LogWarning("TimerFired for task {TaskId} refused: {Why}", message.TaskId, why);
+            security.Record(403, "bus", "BUS", QueueNames.Timers, $"TimerFired for task {message.TaskId}: {why}", null);
+            return;
+        }
+
+        await engine.ApplyAsync(
+            message.InstanceId,
+            (_, _) => new TimerElapsed(message.TaskId, message.Token),
             ClassifyConsumer.InboxFor(context, "timer"),
             context.CancellationToken);
+    }
+
+    private async Task<string?> RefusalAsync(TimerFired message)
+    {
+        ArmedTimer? timer;
+        await using (var connection = database.Open())
+        {
+            timer = await TimerRows.FindAsync(connection, message.Token ?? "");
+        }
+
+        if (timer is null || timer.InstanceId != message.InstanceId || timer.TaskId != message.TaskId)
+        {
+            return "no such timer for this task";
+        }
+
+        if (timer.Status != "armed")
+        {
+            return null; // a repeat of a firing already handled: the step ignores it as stale, as before
+        }
+
+        // Timers armed before firing keys existed have none; for them the due-time check below still holds.
+        if (timer.Key is not null && (message.Key is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(timer.Key), Encoding.ASCII.GetBytes(message.Key))))
+        {
+            return "wrong firing key";
+        }
+
+        if (clock.GetUtcNow() + WorkflowStateMachine.TimerTolerance < timer.DueAt)
+        {
+            return $"fired before its due time {timer.DueAt:O}";
+        }
+
+        return null;
+    }
 }

@@ -14,12 +14,14 @@ public sealed class TimerJob(SqliteDatabase database, OutboxSignal signal, TimeP
     public const string InstanceIdKey = "instanceId";
     public const string TaskIdKey = "taskId";
     public const string TokenKey = "token";
+    public const string FiringKey = "key";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var data = context.MergedJobDataMap;
         var instanceId = Guid.Parse(data.GetString(InstanceIdKey)!);
-        var message = new TimerFired(instanceId, Guid.Parse(data.GetString(TaskIdKey)!), data.GetString(TokenKey)!);
+        var key = data.ContainsKey(FiringKey) ? data.GetString(FiringKey) : null;
+        var message = new TimerFired(instanceId, Guid.Parse(data.GetString(TaskIdKey)!), data.GetString(TokenKey)!, string.IsNullOrEmpty(key) ? null : key);
         await database.InTransactionAsync(async (connection, tx) =>
         {
             await Outbox.AddAsync(connection, tx, message, clock.GetUtcNow());

@@ -69,6 +69,7 @@ public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, SqliteDat
             .UsingJobData(TimerJob.InstanceIdKey, row.InstanceId.ToString())
             .UsingJobData(TimerJob.TaskIdKey, row.TaskId.ToString())
             .UsingJobData(TimerJob.TokenKey, row.Token)
+            .UsingJobData(TimerJob.FiringKey, row.Key ?? "")
             .Build();
         var trigger = TriggerBuilder.Create()
             .WithIdentity(row.Token, Group)

@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Runtime;
+using ApprovalOrchestrator.Server.Admin;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
@@ -65,6 +66,7 @@ public static class ServerApp
         app.MapAudit();
         app.MapDefinitions();
         app.MapHealth();
+        app.MapOutboxAdmin();
         app.MapConsole();
         app.MapSignInLink();
         return app;

@@ -22,6 +22,7 @@ public static class JwtAuthentication
         services.AddHttpClient(nameof(KeySource), c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<KeySource>();
         services.AddSingleton<JwtValidator>();
+        services.AddSingleton<IBearerTokenVerifier, BearerTokenVerifier>(); // bus decisions: the same validator
         services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, BearerHandler>(Scheme, null);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusalResultHandler>();
         services.AddAuthorizationBuilder()

@@ -19,7 +19,11 @@ public sealed class KeySource(IOptions<AuthOptions> options, SqliteDatabase data
 
     public AuthOptions Options => options.Value;
 
-    public string? ExpectedIssuer => Options.Issuer ?? _discoveredIssuer ?? (Options.UsesLocalKey ? AuthOptions.LocalIssuer : null);
+    /// <summary>
+    /// <c>Auth:Issuer</c>; else the provider's (with an authority, nothing until discovery succeeds); else, for configured
+    /// or local keys, <see cref="AuthOptions.LocalIssuer"/> as docs/auth.md says.
+    /// </summary>
+    public string? ExpectedIssuer => Options.Issuer ?? (string.IsNullOrWhiteSpace(Options.Authority) ? AuthOptions.LocalIssuer : _discoveredIssuer);
 
     public string ExpectedAudience => Options.Audience ?? AuthOptions.LocalAudience;
 
@@ -47,12 +51,15 @@ public sealed class KeySource(IOptions<AuthOptions> options, SqliteDatabase data
             return;
         }
 
-        if (o.SigningKeys.Count > 0 || o.SigningKeyFiles.Count > 0)
+        if (!o.UsesLocalKey)
         {
+            // Each entry is checked for its declared kind; a wrong one stops the start naming the setting (never the key).
             _keys = new SigningKeySet([
-                .. o.SigningKeys.Select(k => VerificationKey.Hmac(Convert.FromBase64String(k))),
-                .. o.SigningKeyFiles.Select(SigningKeySet.FromFile),
+                .. o.SigningKeys.Select((k, i) => SigningKeySet.HmacSecret($"Auth:SigningKeys:{i}", k)),
+                .. o.SigningKeyFiles.Select((path, i) => SigningKeySet.FromPublicKeyFile($"Auth:SigningKeyFiles:{i}", path)),
+                .. o.HmacKeyFiles.Select((path, i) => SigningKeySet.FromHmacFile($"Auth:HmacKeyFiles:{i}", path)),
             ]);
+            logger.LogInformation("Verifying tokens with {Count} configured keys (issuer {Issuer}, audience {Audience})", _keys.Keys.Count, ExpectedIssuer, ExpectedAudience);
             return;
         }
 

@@ -58,7 +58,7 @@ public static class BulkApprove
                 continue;
             }
 
-            var step = await TaskEndpoints.Decide(engine, delegations, caller, instance.Id, taskId, $"bulk-{Guid.NewGuid():N}", Verdict.Approve, body.Comment, item.ActionHash, http.HttpContext.RequestAborted);
+            var step = await TaskEndpoints.Decide(engine, delegations, caller, instance.Id, taskId, $"bulk-{Guid.NewGuid():N}", Verdict.Approve, body.Comment, item.ActionHash!, http.HttpContext.RequestAborted);
             results.Add(step switch
             {
                 null => new(taskId, "not-found", "No such task."),

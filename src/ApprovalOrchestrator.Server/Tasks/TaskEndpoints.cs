@@ -113,38 +113,8 @@ public static class TaskEndpoints
             return problem;
         }
 
-        var errors = new List<FieldError>();
-        var verdict = body!.Decision switch
-        {
-            "approve" => Verdict.Approve,
-            "reject" => Verdict.Reject,
-            _ => (Verdict?)null,
-        };
-        if (verdict is null)
-        {
-            errors.Add(new("decision", "must be 'approve' or 'reject'."));
-        }
-
-        if (verdict == Verdict.Reject && string.IsNullOrWhiteSpace(body.Comment))
-        {
-            errors.Add(new("comment", "is required to reject: say why."));
-        }
-
-        if (string.IsNullOrWhiteSpace(body.ActionHash))
-        {
-            errors.Add(new("actionHash", "is required: send the actionHash of the task you reviewed (GET /api/tasks/{id})."));
-        }
-
-        if (body.DecisionId is { Length: 0 or > RequestValidator.MaxIdLength })
-        {
-            errors.Add(new("decisionId", $"must be 1-{RequestValidator.MaxIdLength} characters."));
-        }
-
-        if (body.Comment is { Length: > 4000 })
-        {
-            errors.Add(new("comment", "must be at most 4000 characters."));
-        }
-
+        // The same field rules as a bus decision: one use case, TaskDecisions.
+        var (verdict, errors) = TaskDecisions.Validate(body!.Decision, body.Comment, body.DecisionId, body.ActionHash);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -157,20 +127,15 @@ public static class TaskEndpoints
 
         var caller = Caller.From(http.HttpContext.User);
         var decisionId = body.DecisionId ?? Guid.NewGuid().ToString("N");
-        var step = await Decide(engine, delegations, caller, instanceId, id, decisionId, verdict!.Value, body.Comment, body.ActionHash, http.HttpContext.RequestAborted);
+        var step = await Decide(engine, delegations, caller, instanceId, id, decisionId, verdict, body.Comment, body.ActionHash!, http.HttpContext.RequestAborted);
         return await AnswerAsync(http.HttpContext, id, step, s => Results.Ok(DecisionResponse.From(s, id, instanceId, decisionId)));
     }
 
-    /// <summary>One decision, as one workflow step: the actor's groups and delegations travel with it as data.</summary>
-    internal static async Task<StepResult?> Decide(
-        WorkflowEngine engine, DelegationStore delegations, Caller caller, Guid instanceId, Guid taskId, string decisionId, Verdict verdict, string? comment, string? actionHash, CancellationToken cancellationToken)
-    {
-        var granted = await delegations.AuthoritiesAsync(caller.User);
-        return await engine.ApplyAsync(
-            instanceId,
-            (_, _) => new DecisionSubmitted(taskId, decisionId, caller.User, caller.Groups, verdict, comment, Authenticated: true, actionHash, granted),
-            cancellationToken: cancellationToken);
-    }
+    /// <summary>One decision by a token-verified caller, through the use case the bus consumer shares (<see cref="TaskDecisions"/>).</summary>
+    internal static Task<StepResult?> Decide(
+        WorkflowEngine engine, DelegationStore delegations, Caller caller, Guid instanceId, Guid taskId, string decisionId, Verdict verdict, string? comment, string actionHash, CancellationToken cancellationToken) =>
+        new TaskDecisions(engine, delegations).DecideAsync(
+            new Decider(caller.User, caller.Groups, Authenticated: true), instanceId, taskId, decisionId, verdict, comment, actionHash, cancellationToken: cancellationToken);
 
     private static async Task<IResult> ReassignAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries)
     {

@@ -21,14 +21,25 @@ internal static class BrokerControl
         }
     }
 
-    public static Task StopAppAsync() => RunAsync("stop_app");
-
-    public static Task StartAppAsync() => RunAsync("start_app");
-
-    /// <summary>Runs <c>$RABBITMQ_CTL verb</c> (RABBITMQ_CTL defaults to <c>rabbitmqctl</c>; it may be e.g. <c>sudo -n rabbitmqctl</c>).</summary>
-    private static async Task RunAsync(string verb)
+    public static Task StopAppAsync()
     {
         EnsureAllowed();
+        return RunAsync("stop_app");
+    }
+
+    public static Task StartAppAsync()
+    {
+        EnsureAllowed();
+        return RunAsync("start_app");
+    }
+
+    /// <summary>
+    /// Runs <c>$RABBITMQ_CTL args…</c> (RABBITMQ_CTL defaults to <c>rabbitmqctl</c>; it may be e.g. <c>sudo -n rabbitmqctl</c>).
+    /// Verbs that do not disturb other users of a shared broker (adding a test's own user) need no AO_BROKER_CONTROL.
+    /// </summary>
+    public static async Task RunAsync(params string[] args)
+    {
+        var verb = string.Join(' ', args);
         var command = (Environment.GetEnvironmentVariable("RABBITMQ_CTL") is { Length: > 0 } ctl ? ctl : "rabbitmqctl")
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var start = new ProcessStartInfo(command[0])
@@ -37,7 +48,7 @@ internal static class BrokerControl
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in command.Skip(1).Append(verb))
+        foreach (var argument in command.Skip(1).Concat(args))
         {
             start.ArgumentList.Add(argument);
         }

@@ -20,6 +20,9 @@ public abstract class BusFixture : IAsyncLifetime
     /// <summary>With a (fake) Gateway, approved requests end <c>executed</c>; without one, <c>dry-run</c>.</summary>
     protected abstract bool WithGateway { get; }
 
+    /// <summary>More server settings (<c>--Key=value</c>), e.g. bridges.</summary>
+    protected virtual IReadOnlyList<string> ServerArgs => [];
+
     public string Queue(string name) => Prefix + name;
 
     public async ValueTask InitializeAsync()
@@ -30,7 +33,7 @@ public abstract class BusFixture : IAsyncLifetime
             _gateway = await FakeGateway.StartAsync();
         }
 
-        Server = await OrchestratorServer.StartAsync(Prefix, gatewayUrl: _gateway?.BaseUrl, gatewayToken: _gateway?.Token);
+        Server = await OrchestratorServer.StartAsync(Prefix, gatewayUrl: _gateway?.BaseUrl, gatewayToken: _gateway?.Token, extraArgs: ServerArgs);
         Integrator = await Integrator.StartAsync(Prefix);
     }
 

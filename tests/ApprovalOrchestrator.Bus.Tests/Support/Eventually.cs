@@ -1,32 +1,13 @@
 namespace ApprovalOrchestrator.Bus.Tests.Support;
 
-/// <summary>Waits on a condition with a deadline, never a fixed sleep.</summary>
+/// <summary>The shared <see cref="Testing.Poll"/>, cancelled with the test.</summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
-
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0} s waiting for {what}.");
-            }
-
-            await Task.Delay(50, Broker.Ct);
-        }
-    }
+    public static Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
+        where T : class => Testing.Poll.GetAsync(probe, what, timeout, Broker.Ct);
 
     public static Task TrueAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null) =>
-        GetAsync(async () => await probe() ? "" : null, what, timeout);
+        Testing.Poll.TrueAsync(probe, what, timeout, Broker.Ct);
 
     public static Task TrueAsync(Func<bool> probe, string what, TimeSpan? timeout = null) =>
         TrueAsync(() => Task.FromResult(probe()), what, timeout);

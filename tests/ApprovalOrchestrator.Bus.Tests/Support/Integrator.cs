@@ -20,14 +20,15 @@ internal sealed class Integrator : IAsyncDisposable
 
     public static string QueueName(string prefix) => prefix + "integrator";
 
-    public static async Task<Integrator> StartAsync(string prefix)
+    /// <summary>Starts on the broker as the default user, or as the user in <paramref name="brokerUrl"/> (a restricted integrator).</summary>
+    public static async Task<Integrator> StartAsync(string prefix, string? brokerUrl = null, string? queue = null)
     {
         Integrator? integrator = null;
         var bus = global::MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            BusConfiguration.ConfigureHost(cfg, Broker.Options(prefix));
+            BusConfiguration.ConfigureHost(cfg, brokerUrl is null ? Broker.Options(prefix) : new RabbitMqBusOptions { Url = brokerUrl, Prefix = prefix });
             cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, prefix));
-            cfg.ReceiveEndpoint(QueueName(prefix), e =>
+            cfg.ReceiveEndpoint(queue ?? QueueName(prefix), e =>
             {
                 e.Handler<AgentRequestAccepted>(c => integrator!.Record(c));
                 e.Handler<AgentRequestRejected>(c => integrator!.Record(c));

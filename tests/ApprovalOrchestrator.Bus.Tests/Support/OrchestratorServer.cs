@@ -23,18 +23,26 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
         // Queries need a token: an auditor's, minted with the key the server generated beside its database.
-        var token = ApprovalOrchestrator.LocalIdentity.LocalTokenIssuer.BesideDatabase(Path.Combine(directory, "approvals.db")).Issue("bus-tests", [], ["auditor"]);
+        Tokens = ApprovalOrchestrator.LocalIdentity.LocalTokenIssuer.BesideDatabase(Path.Combine(directory, "approvals.db"));
+        var token = Tokens.Issue("bus-tests", [], ["auditor"]);
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>Mints tokens with the key this server verifies: approvers' own tokens for bus decisions, bridge tokens.</summary>
+    public ApprovalOrchestrator.LocalIdentity.LocalTokenIssuer Tokens { get; }
+
+    /// <summary>An approver's own token, as a bridge-less integration would carry it in <c>SubmitApprovalDecision.BearerToken</c>.</summary>
+    public string ApproverToken(string user, params string[] groups) => Tokens.Issue(user, groups, ["approver"]);
 
     /// <summary>What the server's consumers finished (or faulted) on, to wait on work that publishes nothing.</summary>
     public ConsumedMessages Consumed { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<OrchestratorServer> StartAsync(string prefix, string? brokerUrl = null, string? gatewayUrl = null, string? gatewayToken = null, bool waitUntilReady = true)
+    public static async Task<OrchestratorServer> StartAsync(
+        string prefix, string? brokerUrl = null, string? gatewayUrl = null, string? gatewayToken = null, bool waitUntilReady = true, IEnumerable<string>? extraArgs = null)
     {
         var directory = Directory.CreateTempSubdirectory("ao-bus-tests-").FullName;
         var args = new List<string>
@@ -55,6 +63,7 @@ internal sealed class OrchestratorServer : IAsyncDisposable
             args.Add($"--Gateway:Token={gatewayToken}");
         }
 
+        args.AddRange(extraArgs ?? []);
         var consumed = new ConsumedMessages();
         var app = ServerApp.Build([.. args], builder => builder.Services.AddConsumeObserver(_ => consumed));
         await ServerApp.InitializeAsync(app.Services, AppContext.BaseDirectory);

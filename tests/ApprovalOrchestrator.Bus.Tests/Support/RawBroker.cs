@@ -16,8 +16,9 @@ internal sealed class RawBroker : IAsyncDisposable
         public string? Header(string name) => Headers.GetValueOrDefault(name);
     }
 
-    public static async Task<RawBroker> ConnectAsync() =>
-        new(await new ConnectionFactory { Uri = new Uri(Broker.Url) }.CreateConnectionAsync(Broker.Ct));
+    /// <summary>Connects as the default test user, or with the credentials in <paramref name="url"/>.</summary>
+    public static async Task<RawBroker> ConnectAsync(string? url = null) =>
+        new(await new ConnectionFactory { Uri = new Uri(url ?? Broker.Url) }.CreateConnectionAsync(Broker.Ct));
 
     /// <summary>Takes every message now in <paramref name="queue"/> (acknowledging them); none if the queue does not exist yet.</summary>
     public async Task<IReadOnlyList<RawMessage>> DrainAsync(string queue)

@@ -30,7 +30,10 @@ public sealed class OrchestratorHost : IAsyncDisposable
         _app = app;
         _baseAddress = baseAddress;
         DatabasePath = databasePath;
-        Tokens = LocalTokenIssuer.BesideDatabase(databasePath);
+        // With configured keys (Auth:SigningKeys…) there is no local key: the clients then carry tokens the server refuses.
+        Tokens = File.Exists(LocalSigningKey.PathBeside(databasePath))
+            ? LocalTokenIssuer.BesideDatabase(databasePath)
+            : new LocalTokenIssuer(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         Anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Client = ClientFor(DefaultUser, [], [Roles.Submitter, Roles.Auditor]);
         Admin = ClientFor("ada-admin", [], [Roles.Admin, Roles.Auditor]);

@@ -72,17 +72,16 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
             return stop;
         }
 
-        if (verdict == Verdict.Reject && string.IsNullOrWhiteSpace(Comment))
+        // The rules every way of deciding shares (HTTP API, bus, here).
+        var (_, errors) = Runtime.Approvals.TaskDecisions.Validate(verdict == Verdict.Approve ? "approve" : "reject", Comment, null, ActionHash);
+        if (errors.Count > 0)
         {
-            return Refused("To reject, say why in the comment.");
+            return Refused(errors[0].Field == "comment" && verdict == Verdict.Reject && string.IsNullOrWhiteSpace(Comment)
+                ? "To reject, say why in the comment."
+                : $"The {errors[0].Field} {errors[0].Message}");
         }
 
-        if (Comment is { Length: > 4000 })
-        {
-            return Refused("The comment is longer than 4000 characters.");
-        }
-
-        var step = await TaskEndpoints.Decide(engine, delegations, Me, Instance.Id, Id, Guid.NewGuid().ToString("N"), verdict, Comment, ActionHash, HttpContext.RequestAborted);
+        var step = await TaskEndpoints.Decide(engine, delegations, Me, Instance.Id, Id, Guid.NewGuid().ToString("N"), verdict, Comment, ActionHash!, HttpContext.RequestAborted);
         if (step is { Outcome: StepOutcome.Applied })
         {
             Flash = verdict == Verdict.Approve ? "You approved this request." : "You rejected this request.";

@@ -1,0 +1,79 @@
+using ApprovalOrchestrator.Runtime.Storage;
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApprovalOrchestrator.Runtime.Retention;
+
+/// <summary>Deletes bookkeeping rows older than <see cref="RetentionOptions"/> allows, in small batches, periodically.</summary>
+public sealed class RetentionPurge(SqliteDatabase database, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionPurge> logger) : BackgroundService
+{
+    /// <summary>Rows deleted per table by one run.</summary>
+    public sealed record Purged(int SecurityEvents, int Inbox, int Outbox);
+
+    public async Task<Purged> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var security = await PurgeAsync(o.SecurityEvents, now, "DELETE FROM security_events WHERE id IN (SELECT id FROM security_events WHERE COALESCE(last_at, at) < @Cutoff LIMIT @Batch)", cancellationToken);
+        var inbox = await PurgeAsync(o.Inbox, now, "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE processed_at < @Cutoff LIMIT @Batch)", cancellationToken);
+        var outbox = await PurgeAsync(o.DispatchedOutbox, now, "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < @Cutoff LIMIT @Batch)", cancellationToken);
+        // Failure counts of rows that were published (or set aside) since: nothing refers to them any more.
+        await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(
+            "DELETE FROM outbox_failures WHERE seq NOT IN (SELECT seq FROM outbox WHERE dispatched_at IS NULL)", transaction: tx));
+        if (security + inbox + outbox > 0)
+        {
+            logger.LogInformation("Retention purge: {Security} security events, {Inbox} inbox rows, {Outbox} dispatched outbox rows", security, inbox, outbox);
+        }
+
+        return new Purged(security, inbox, outbox);
+    }
+
+    private async Task<int> PurgeAsync(TimeSpan keep, DateTimeOffset now, string sql, CancellationToken cancellationToken)
+    {
+        if (keep <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var cutoff = Timestamps.ToText(now - keep);
+        var batch = Math.Max(1, options.Value.BatchSize);
+        var total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var deleted = await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(sql, new { Cutoff = cutoff, Batch = batch }, tx));
+            total += deleted;
+            if (deleted < batch)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Retention purge failed; trying again next interval");
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.Interval > TimeSpan.Zero ? options.Value.Interval : TimeSpan.FromHours(1), clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
