@@ -9,8 +9,12 @@ using Dapper;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
 
-/// <summary>Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.</summary>
-public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group);
+/// <summary>
+/// Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.
+/// <see cref="TiedRequesters"/> are the requesters whose tasks the caller may not see (themselves, and everyone on a
+/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given.
+/// </summary>
+public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
 public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
@@ -66,15 +70,15 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
     /// <summary>
     /// The tasks <paramref name="inbox"/>'s caller may act on: open to one of their effective groups (their own and
     /// those delegated to them) and not assigned to someone else, or assigned to them or to someone who delegated to
-    /// them; never tasks of their own requests. Sorted by due time.
+    /// them; never tasks of their own requests, nor of anyone on a delegation chain into them. Sorted by due time.
     /// </summary>
     public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, int offset, int limit)
     {
         await using var connection = database.Open();
-        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), offset, limit };
+        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
         const string where = """
             WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND i.requester <> @User
+              AND i.requester NOT IN @Tied
               AND ((t.assigned_to IS NULL AND t.group_name IN @Groups) OR t.assigned_to IN @Persons)
             """;
         const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";

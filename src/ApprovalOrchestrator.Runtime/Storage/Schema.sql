@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS ix_definition_events_definition ON definition_events 
 
 CREATE TABLE IF NOT EXISTS instances (
     id                  TEXT    NOT NULL PRIMARY KEY,
-    request_id          TEXT    NOT NULL UNIQUE,
+    request_id          TEXT    NOT NULL,
     fingerprint         TEXT    NOT NULL,
     status              TEXT    NOT NULL,
     risk                TEXT,
@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS instances (
     updated_at          TEXT    NOT NULL,
     state               TEXT    NOT NULL
 );
+-- A requestId is its requester's idempotency key: two people may use the same one (issue 9, class 11).
+CREATE UNIQUE INDEX IF NOT EXISTS ux_instances_requester_request ON instances (requester, request_id);
 CREATE INDEX IF NOT EXISTS ix_instances_status ON instances (status, updated_at);
 CREATE INDEX IF NOT EXISTS ix_instances_created ON instances (created_at);
 

@@ -80,8 +80,46 @@ public sealed class SqliteDatabase
             connection.Execute("ALTER TABLE approval_tasks ADD COLUMN assigned_to TEXT", transaction: tx);
         }
 
+        var rebuildInstances = RequestIdIsGloballyUnique(connection, tx);
+        if (rebuildInstances)
+        {
+            // SQLite cannot drop an inline UNIQUE constraint: move the old table aside (its indexes first, so the schema
+            // below recreates them on the new table), let the schema create the new one, copy the rows, drop the old.
+            connection.Execute(
+                """
+                DROP INDEX IF EXISTS ix_instances_status;
+                DROP INDEX IF EXISTS ix_instances_created;
+                ALTER TABLE instances RENAME TO instances_before_requester_scope;
+                """,
+                transaction: tx);
+        }
+
         connection.Execute(reader.ReadToEnd(), transaction: tx);
+        if (rebuildInstances)
+        {
+            connection.Execute(
+                $"""
+                INSERT INTO instances ({InstanceColumns}) SELECT {InstanceColumns} FROM instances_before_requester_scope;
+                DROP TABLE instances_before_requester_scope;
+                """,
+                transaction: tx);
+        }
+
         tx.Commit();
+    }
+
+    private const string InstanceColumns =
+        "id, request_id, fingerprint, status, risk, requester, agent_id, definition_id, definition_version, definition_hash, version, created_at, updated_at, state";
+
+    /// <summary>
+    /// True for a database created before requestIds were scoped per requester: its <c>instances</c> table has a unique
+    /// index on <c>request_id</c> alone (the inline constraint), which would still make one user's key block another's.
+    /// </summary>
+    private static bool RequestIdIsGloballyUnique(IDbConnection connection, IDbTransaction tx)
+    {
+        var unique = connection.Query<string>("SELECT name FROM pragma_index_list('instances') WHERE \"unique\" = 1", transaction: tx).ToList();
+        return unique.Any(index =>
+            connection.Query<string>("SELECT name FROM pragma_index_info(@index)", new { index }, tx).ToList() is ["request_id"]);
     }
 
     /// <summary>

@@ -160,7 +160,7 @@ public sealed class ApproverRuleTests
         var (allowed, _) = await host.DecideAsync(await host.OpenTaskIdAsync(id), "cal", "", "approve");
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         var audit = await host.Client.GetStringAsync($"/api/audit?requestId={id}", Ct);
-        Assert.Contains("\"delegationChain\":[\"tina\",\"bea\"]", audit, StringComparison.Ordinal);
+        Assert.Contains("\"delegationChain\":[\"tina\",\"bea\",\"cal\"]", audit, StringComparison.Ordinal);
     }
 
     [Fact]
