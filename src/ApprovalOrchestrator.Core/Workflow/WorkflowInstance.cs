@@ -138,6 +138,6 @@ public enum ExecutionResultKind
     Failed,
     DryRun,
 
-    /// <summary>A tool invocation whose outcome is unknown (it timed out after being sent): a person must check.</summary>
+    /// <summary>A tool invocation whose outcome is unknown (it may have reached the Gateway and nothing proves it did not run): a person must check.</summary>
     Indeterminate,
 }
