@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Classification;
 using ApprovalOrchestrator.Core.Audit;
+using ApprovalOrchestrator.Core.Review;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -178,28 +179,43 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
             Math.Max(0, t.RequiredApprovals - approvals.Count), t.OpenedAt, t.DueAt,
             open ? Math.Max(0, (long)(t.DueAt - now).TotalSeconds) : null,
             c?.Risk.ToString().ToLowerInvariant(), c?.Reason, c?.MatchedRuleIds ?? [], i.Request.Requester, i.Request.AgentId,
-            includeText ? Redactor.Redact(i.Request.Text) : null,
-            includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, RedactArgs(tool.Args)) : null,
-            t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions);
+            // Exactly what the action hash covers: an approver shown "[email]" could approve a send to anyone.
+            includeText ? i.Request.Text : null,
+            includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, tool.Args is { } args ? JsonNode.Parse(args.GetRawText()) : null) : null,
+            t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions,
+            includeText ? VisibleText.Reveal(i.Request.Text) : null,
+            includeText ? VisibleText.Find(ReviewedStrings(i.Request)) : []);
     }
 
-    /// <summary>Args as shown to approvers: the same structure, every string value redacted.</summary>
-    private static JsonNode? RedactArgs(JsonElement? args)
+    /// <summary>Every string an approver reviews: the text, the tool's name and action, and each arg's names and string values.</summary>
+    private static IEnumerable<string> ReviewedStrings(AgentRequest request)
     {
-        if (args is not { } element)
+        yield return request.Text;
+        if (request.Tool is not { } tool)
         {
-            return null;
+            yield break;
         }
 
-        var node = JsonNode.Parse(element.GetRawText());
-        return Redact(node);
-
-        static JsonNode? Redact(JsonNode? n) => n switch
+        yield return tool.Name;
+        if (tool.Action is { } action)
         {
-            JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Redact(kv.Value?.DeepClone())))),
-            JsonArray a => new JsonArray(a.Select(x => Redact(x?.DeepClone())).ToArray()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(Redactor.Redact(v.GetValue<string>())),
-            _ => n?.DeepClone(),
+            yield return action;
+        }
+
+        if (tool.Args is { } args)
+        {
+            foreach (var s in Strings(args))
+            {
+                yield return s;
+            }
+        }
+
+        static IEnumerable<string> Strings(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Strings(p.Value).Prepend(p.Name)),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany(Strings),
+            JsonValueKind.String => [e.GetString()!],
+            _ => [],
         };
     }
 
