@@ -52,7 +52,9 @@ public static class DelegationGraph
 
         var tied = (delegations ?? [])
             .Where(d => string.Equals(d.Delegator, requester, StringComparison.Ordinal) || d.Chain.Contains(requester, StringComparer.Ordinal))
-            .OrderBy(d => d.Chain.Count)
+            // The fullest such chain: it shows where the authority came from as well as how it passed the requester.
+            .OrderByDescending(d => d.Chain.Count)
+            .ThenBy(d => d.Delegator, StringComparer.Ordinal)
             .FirstOrDefault();
         return tied is null ? null : FullChain(tied, actor);
     }
