@@ -97,6 +97,12 @@ public sealed class DelegationChainTests
         Assert.Equal(HttpStatusCode.Forbidden, (await fred.GetAsync($"/api/tasks/{taskId}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await fred.PostAsync($"/api/tasks/{taskId}/claim", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await dora.PostAsync($"/api/tasks/{taskId}/claim", null, Ct)).StatusCode);
+
+        // The console page refuses him too, and says why.
+        using var session = await Console.ConsoleSession.SignInAsync(host, "fred", "approver");
+        var page = await session.Http.GetAsync($"/tasks/{taskId}", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Contains("sam → rita → fred", System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
     }
 
     [Fact]
