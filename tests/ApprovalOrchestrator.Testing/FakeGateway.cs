@@ -258,9 +258,21 @@ public sealed class FakeGateway : IAsyncDisposable
             return;
         }
 
+        if (scripted?.Fault == FakeFault.DropAfterRequest)
+        {
+            context.Abort();
+            return;
+        }
+
         foreach (var (name, value) in scripted?.Headers ?? new Dictionary<string, string>())
         {
             context.Response.Headers[name] = value;
+        }
+
+        if (scripted?.Fault == FakeFault.TruncateBody)
+        {
+            await WriteTruncatedAsync(context, scripted).ConfigureAwait(false);
+            return;
         }
 
         if (scripted?.StatusCode is { } status)
@@ -349,6 +361,18 @@ public sealed class FakeGateway : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>Promises the whole body in Content-Length, sends only the first bytes, flushes, and cuts the connection.</summary>
+    private static async Task WriteTruncatedAsync(HttpContext context, FakeResponse scripted)
+    {
+        var bytes = Encoding.UTF8.GetBytes(scripted.Body ?? "");
+        context.Response.StatusCode = scripted.StatusCode ?? 200;
+        context.Response.ContentType = scripted.ContentType;
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes.AsMemory(0, Math.Clamp(scripted.SentBytes, 0, Math.Max(0, bytes.Length - 1))), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Abort();
     }
 
     private static Task WriteJsonAsync(HttpContext context, int status, string body) => WriteAsync(context, status, body, "application/json");

@@ -27,6 +27,12 @@ public sealed record FakeResponse
 
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How the connection misbehaves instead of (or while) answering; <see cref="FakeFault.None"/> answers normally.</summary>
+    public FakeFault Fault { get; init; }
+
+    /// <summary>With <see cref="FakeFault.TruncateBody"/>: how many body bytes are sent before the connection is cut.</summary>
+    public int SentBytes { get; init; }
+
     /// <summary>The default behaviour: validate the request and answer in the documented 200 shape.</summary>
     public static FakeResponse Success() => new();
 
@@ -59,8 +65,34 @@ public sealed record FakeResponse
     /// <summary>Never answers.</summary>
     public static FakeResponse Hang() => new() { Hangs = true };
 
+    /// <summary>Reads the whole request (so a tool call counts as invoked), then drops the connection without a byte of answer.</summary>
+    public static FakeResponse DropAfterRequest() => new() { Fault = FakeFault.DropAfterRequest };
+
+    /// <summary>
+    /// Declares the full <paramref name="body"/> in Content-Length but sends only its first <paramref name="sentBytes"/>
+    /// bytes, then drops the connection: an answer cut off mid-body.
+    /// </summary>
+    public static FakeResponse Truncated(int statusCode, string body, int sentBytes) =>
+        new() { StatusCode = statusCode, Body = body, Fault = FakeFault.TruncateBody, SentBytes = sentBytes };
+
+    /// <summary>A valid tool success (<c>ok: true</c>) whose body is about <paramref name="sizeBytes"/> bytes long.</summary>
+    public static FakeResponse HugeToolSuccess(int sizeBytes) =>
+        Raw(200, """{"ok":true,"result":{"content":[{"type":"text","text":""" + "\"" + new string('x', Math.Max(0, sizeBytes - 60)) + "\"}]}}");
+
     public FakeResponse WithDelay(TimeSpan delay) => this with { Delay = delay };
 
     public FakeResponse WithHeader(string name, string value) =>
         this with { Headers = new Dictionary<string, string>(Headers, StringComparer.OrdinalIgnoreCase) { [name] = value } };
+}
+
+/// <summary>Connection-level misbehaviour of the fake Gateway, for "may have run" tests.</summary>
+public enum FakeFault
+{
+    None,
+
+    /// <summary>The request is read, then the connection is aborted: no status line ever comes back.</summary>
+    DropAfterRequest,
+
+    /// <summary>Status and headers (with the full Content-Length) are sent, then part of the body, then the connection is aborted.</summary>
+    TruncateBody,
 }

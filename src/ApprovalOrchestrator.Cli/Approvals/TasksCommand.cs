@@ -94,9 +94,13 @@ public static class TasksCommand
     public static void WriteTask(TextWriter output, JsonElement t)
     {
         var claim = t.TryGetProperty("claim", out var c) && c.ValueKind == JsonValueKind.Object ? $"{c.Str("by")} until {c.Str("expiresAt")}" : "-";
+        // Characters that do not show on a terminal (zero-width, bidi controls) are flagged by the server; then the args are
+        // printed with every non-ASCII character escaped, so none can hide, and the text with the server's markers.
+        var hidden = t.Items("hiddenCharacters").Select(h => h.GetString()).ToList();
         var tool = t.TryGetProperty("tool", out var tl) && tl.ValueKind == JsonValueKind.Object
-            ? $"{ToolName(t)} {(tl.TryGetProperty("args", out var args) && args.ValueKind != JsonValueKind.Null ? args.GetRawText() : "")}".Trim()
+            ? $"{ToolName(t)} {(tl.TryGetProperty("args", out var args) && args.ValueKind != JsonValueKind.Null ? (hidden.Count > 0 ? JsonSerializer.Serialize(args) : args.GetRawText()) : "")}".Trim()
             : "-";
+        var text = hidden.Count > 0 && t.Str("textVisible") is { Length: > 0 } visible ? visible : t.Str("text");
         Table.WriteFields(output,
         [
             ("task", t.Str("id")),
@@ -107,7 +111,8 @@ public static class TasksCommand
             ("matched rules", string.Join(", ", t.Items("matchedRules").Select(r => r.GetString()))),
             ("requester", t.Str("requester")),
             ("agent", t.Str("agentId")),
-            ("text", t.Str("text")),
+            ("text", text),
+            ("hidden chars", hidden.Count > 0 ? "WARNING: " + string.Join(", ", hidden) + " (shown as markers)" : "-"),
             ("tool", tool),
             ("group", t.Str("group") + (t.Str("assignedTo") is { Length: > 0 } a ? $" (assigned to {a})" : "")),
             ("tier", t.Str("tier")),

@@ -36,6 +36,50 @@ public static class DelegationGraph
     }
 
     /// <summary>
+    /// Separation of duties across delegation: the delegation chain that ties <paramref name="actor"/> to
+    /// <paramref name="requester"/> (from the delegator who starts it to the actor), or null when the actor is independent
+    /// of the requester. <paramref name="delegations"/> are the actor's authorities in force now (<see cref="Resolve"/>).
+    /// The actor is tied when they are the requester, or when the requester appears anywhere on any chain into them: as a
+    /// delegator, or as a link in the middle of someone else's chain. One tied path is enough, whatever other, clean paths
+    /// the actor also holds: the requester chose to hand them authority, so they are not independent of the requester.
+    /// </summary>
+    public static IReadOnlyList<string>? TieToRequester(string requester, string actor, IReadOnlyList<DelegatedAuthority>? delegations)
+    {
+        if (string.Equals(actor, requester, StringComparison.Ordinal))
+        {
+            return [actor];
+        }
+
+        var tied = (delegations ?? [])
+            .Where(d => string.Equals(d.Delegator, requester, StringComparison.Ordinal) || d.Chain.Contains(requester, StringComparer.Ordinal))
+            // The fullest such chain: it shows where the authority came from as well as how it passed the requester.
+            .OrderByDescending(d => d.Chain.Count)
+            .ThenBy(d => d.Delegator, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return tied is null ? null : FullChain(tied, actor);
+    }
+
+    /// <summary>
+    /// Every requester whose tasks <paramref name="actor"/> may not see or act on: the same rule as
+    /// <see cref="TieToRequester"/>, as a set, so the inbox query filters by exactly what a decision would refuse.
+    /// </summary>
+    public static IReadOnlySet<string> TiedRequesters(string actor, IReadOnlyList<DelegatedAuthority>? delegations)
+    {
+        var people = new HashSet<string>(StringComparer.Ordinal) { actor };
+        foreach (var d in delegations ?? [])
+        {
+            people.Add(d.Delegator);
+            people.UnionWith(d.Chain);
+        }
+
+        return people;
+    }
+
+    /// <summary>The whole chain of an authority: from its delegator, through every link, to the actor holding it.</summary>
+    public static IReadOnlyList<string> FullChain(DelegatedAuthority authority, string actor) =>
+        authority.Chain.Count > 0 && string.Equals(authority.Chain[^1], actor, StringComparison.Ordinal) ? authority.Chain : [.. authority.Chain, actor];
+
+    /// <summary>
     /// The cycle <paramref name="candidate"/> would close among the grants whose windows overlap its own, as the people on
     /// it (delegator first), or null when there is none. Expired grants cannot form a cycle: they no longer overlap.
     /// </summary>

@@ -48,8 +48,12 @@ public sealed record ClaimReleased(Guid TaskId, string Actor) : WorkflowEvent;
 /// <summary>The requester takes the request back before anything ran.</summary>
 public sealed record RequestWithdrawn(string Actor, string? Reason) : WorkflowEvent;
 
-/// <summary>An administrator moves an open task to another group and/or one person (checked by the shell: admin role).</summary>
-public sealed record TaskReassigned(Guid TaskId, string Actor, string? Group, string? AssignedTo, string? Comment) : WorkflowEvent;
+/// <summary>
+/// An administrator moves an open task to another group and/or one person (checked by the shell: admin role).
+/// <see cref="AssigneeDelegations"/> are the authorities in force now for <see cref="AssignedTo"/>: a person tied to the
+/// requester by delegation cannot be given the task.
+/// </summary>
+public sealed record TaskReassigned(Guid TaskId, string Actor, string? Group, string? AssignedTo, string? Comment, IReadOnlyList<DelegatedAuthority>? AssigneeDelegations = null) : WorkflowEvent;
 
 /// <summary>A timer fired. It only acts when the task is still open and still waits on this exact token.</summary>
 public sealed record TimerElapsed(Guid TaskId, string Token) : WorkflowEvent;

@@ -103,7 +103,8 @@ public enum Verdict
 
 /// <summary>
 /// A signal from a person. <see cref="DecisionId"/> makes it idempotent. <see cref="OnBehalfOf"/> names the delegator
-/// when the actor decided through a delegation.
+/// when the actor decided through a delegation; <see cref="DelegationChain"/> is then the whole chain, from the delegator
+/// through every link to the actor.
 /// </summary>
 public sealed record ApprovalDecision(
     string DecisionId,
@@ -113,7 +114,8 @@ public sealed record ApprovalDecision(
     int Tier,
     string Group,
     DateTimeOffset At,
-    string? OnBehalfOf = null);
+    string? OnBehalfOf = null,
+    IReadOnlyList<string>? DelegationChain = null);
 
 /// <summary>
 /// The execution attempt. <see cref="StartedBy"/> names the process run that recorded the start, so a later run can tell
@@ -136,6 +138,6 @@ public enum ExecutionResultKind
     Failed,
     DryRun,
 
-    /// <summary>A tool invocation whose outcome is unknown (it timed out after being sent): a person must check.</summary>
+    /// <summary>A tool invocation whose outcome is unknown (it may have reached the Gateway and nothing proves it did not run): a person must check.</summary>
     Indeterminate,
 }

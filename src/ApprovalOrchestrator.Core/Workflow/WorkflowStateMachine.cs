@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Delegation;
 
 namespace ApprovalOrchestrator.Core.Workflow;
 
@@ -135,18 +136,22 @@ public static class WorkflowStateMachine
             return StepResult.Refuse(state, RefusalReason.ClaimedByOther, $"'{claim.By}' is reviewing this task until {claim.ExpiresAt:O}.");
         }
 
-        var authority = Authority(task, e.Actor, e.ActorGroups, e.Delegations, state.Request.Requester);
+        // The requester may reject (withdraw) their own request; nobody tied to them by delegation may decide at all.
+        var requester = state.Request.Requester;
+        var ownReject = e.Verdict == Verdict.Reject && string.Equals(e.Actor, requester, StringComparison.Ordinal);
+        if (!ownReject && DelegationGraph.TieToRequester(requester, e.Actor, e.Delegations) is { } tie)
+        {
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, TiedMessage(requester, e.Actor, tie));
+        }
+
+        var authority = Authority(task, e.Actor, e.ActorGroups, e.Delegations, requester);
         if (!authority.Allowed)
         {
             return StepResult.Refuse(state, RefusalReason.NotInGroup, NotAllowedMessage(task));
         }
 
         var via = authority.Via?.Delegator;
-        var requester = state.Request.Requester;
-        if (e.Verdict == Verdict.Approve && (string.Equals(e.Actor, requester, StringComparison.Ordinal) || string.Equals(via, requester, StringComparison.Ordinal)))
-        {
-            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A requester may not approve their own request, nor may anyone on their behalf.");
-        }
+        var chain = authority.Via is { } held ? DelegationGraph.FullChain(held, e.Actor) : null;
 
         // One person counts once per verdict and tier, whether they act themselves or through a delegate.
         var already = task.PeopleAtCurrentTier(e.Verdict);
@@ -155,7 +160,7 @@ public static class WorkflowStateMachine
             return StepResult.Ignore(state, $"'{via ?? e.Actor}' has already {(e.Verdict == Verdict.Approve ? "approved" : "rejected")} at this tier; one person counts once.");
         }
 
-        var decision = new ApprovalDecision(e.DecisionId, e.Actor, e.Verdict, e.Comment, task.Tier, task.Group, now, via);
+        var decision = new ApprovalDecision(e.DecisionId, e.Actor, e.Verdict, e.Comment, task.Tier, task.Group, now, via, chain);
         var decided = task with { Decisions = [.. task.Decisions, decision] };
         var approvals = decided.ApproversAtCurrentTier.Count;
         var rejections = decided.RejectersAtCurrentTier.Count;
@@ -174,7 +179,7 @@ public static class WorkflowStateMachine
             ["actionHash"] = task.ActionHash,
             ["delegate"] = via is null ? null : e.Actor,
             ["delegator"] = via,
-            ["delegationChain"] = authority.Via?.Chain,
+            ["delegationChain"] = chain,
         };
         if (e.Bridge is not null)
         {
@@ -265,14 +270,14 @@ public static class WorkflowStateMachine
         }
 
         var task = state.FindTask(e.TaskId)!;
+        if (DelegationGraph.TieToRequester(state.Request.Requester, e.Actor, e.Delegations) is { } tie)
+        {
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, TiedMessage(state.Request.Requester, e.Actor, tie));
+        }
+
         if (!Authority(task, e.Actor, e.ActorGroups, e.Delegations, state.Request.Requester).Allowed)
         {
             return StepResult.Refuse(state, RefusalReason.NotInGroup, NotAllowedMessage(task));
-        }
-
-        if (string.Equals(e.Actor, state.Request.Requester, StringComparison.Ordinal))
-        {
-            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A requester may not review their own request.");
         }
 
         if (task.ActiveClaim(now) is { } held && !string.Equals(held.By, e.Actor, StringComparison.Ordinal))
@@ -340,9 +345,11 @@ public static class WorkflowStateMachine
             return refusal;
         }
 
-        if (string.Equals(e.AssignedTo, state.Request.Requester, StringComparison.Ordinal))
+        if (e.AssignedTo is { } assignee && DelegationGraph.TieToRequester(state.Request.Requester, assignee, e.AssigneeDelegations) is { } tie)
         {
-            return StepResult.Refuse(state, RefusalReason.SelfApproval, "A task cannot be assigned to the requester of its request.");
+            return StepResult.Refuse(state, RefusalReason.SelfApproval, tie.Count == 1
+                ? "A task cannot be assigned to the requester of its request."
+                : $"A task cannot be assigned to '{assignee}': {TiedMessage(state.Request.Requester, assignee, tie)}");
         }
 
         var task = state.FindTask(e.TaskId)!;
@@ -402,6 +409,19 @@ public static class WorkflowStateMachine
             .FirstOrDefault();
         return via is null ? (false, null) : (true, via);
     }
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may see and act on the task at all: not tied to the requester by delegation
+    /// (<see cref="DelegationGraph.TieToRequester"/>) and holding the authority. The task read, the console page and the
+    /// inbox use this same rule as the decision and the claim.
+    /// </summary>
+    public static bool MayAct(ApprovalTask task, string actor, IReadOnlyCollection<string> groups, IReadOnlyList<DelegatedAuthority>? delegations, string requester) =>
+        DelegationGraph.TieToRequester(requester, actor, delegations) is null
+        && Authority(task, actor, groups, delegations, requester).Allowed;
+
+    private static string TiedMessage(string requester, string actor, IReadOnlyList<string> tie) => tie.Count == 1
+        ? "A requester may not decide on or review their own request (they may withdraw it, or reject it)."
+        : $"'{actor}' holds authority through a delegation chain that includes the requester '{requester}' ({string.Join(" → ", tie)}): nobody acting through the requester may decide on or review their request.";
 
     private static string NotAllowedMessage(ApprovalTask task) => task.AssignedTo is { } person
         ? $"Only '{person}' (or their delegate) may act on this task now."

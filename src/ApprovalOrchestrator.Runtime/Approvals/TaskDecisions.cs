@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
@@ -70,11 +71,19 @@ public sealed class TaskDecisions(WorkflowEngine engine, DelegationStore delegat
         InboxKey? inbox = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actionHash); // required on every way in: Validate says so first
-        var granted = who.Authenticated ? await delegations.AuthoritiesAsync(who.User) : [];
+        var grants = await delegations.AuthoritiesAsync(who.User);
         return await engine.ApplyAsync(
             instanceId,
-            (_, _) => new DecisionSubmitted(taskId, decisionId, who.User, who.Groups, verdict, comment, who.Authenticated, actionHash.Trim(), granted, who.Bridge),
+            (state, _) => new DecisionSubmitted(taskId, decisionId, who.User, who.Groups, verdict, comment, who.Authenticated, actionHash.Trim(), Counted(who, grants, state.Request.Requester), who.Bridge),
             inbox,
             cancellationToken);
     }
+
+    /// <summary>
+    /// The delegations the step sees. A bridge vouches for a person's own groups only, so delegated authority does not
+    /// count for it; but separation of duties does: a person tied to the requester by a delegation chain is refused on
+    /// every way in, so for them the chain goes in and the state machine refuses with it.
+    /// </summary>
+    private static IReadOnlyList<DelegatedAuthority> Counted(Decider who, IReadOnlyList<DelegatedAuthority> grants, string requester) =>
+        who.Authenticated || DelegationGraph.TieToRequester(requester, who.User, grants) is not null ? grants : [];
 }

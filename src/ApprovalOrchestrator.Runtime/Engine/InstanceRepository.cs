@@ -15,10 +15,11 @@ internal static class InstanceRepository
         return state is null ? null : Json.Deserialize<WorkflowInstance>(state);
     }
 
-    public static async Task<(Guid Id, string Fingerprint)?> FindByRequestIdAsync(IDbConnection connection, IDbTransaction? tx, string requestId)
+    /// <summary>The instance <paramref name="requester"/> submitted under <paramref name="requestId"/>: keys are scoped per requester, so nobody else's count.</summary>
+    public static async Task<(Guid Id, string Fingerprint)?> FindByRequestIdAsync(IDbConnection connection, IDbTransaction? tx, string requester, string requestId)
     {
         var row = await connection.QuerySingleOrDefaultAsync<(string Id, string Fingerprint)?>(
-            "SELECT id, fingerprint FROM instances WHERE request_id = @requestId", new { requestId }, tx);
+            "SELECT id, fingerprint FROM instances WHERE requester = @requester AND request_id = @requestId", new { requester, requestId }, tx);
         return row is { } r ? (Guid.Parse(r.Id), r.Fingerprint) : null;
     }
 

@@ -57,7 +57,9 @@ internal static class OutcomeMessages
         InstanceStatus.Expired => "No decision before the last tier's timeout; auto-rejected.",
         InstanceStatus.Failed => state.Execution?.Result?.Error,
         InstanceStatus.Withdrawn => "Withdrawn by the requester.",
-        InstanceStatus.NeedsReview => "Execution was interrupted; a tool invocation is never re-sent automatically.",
+        InstanceStatus.NeedsReview => state.Execution?.Result is { Error: { } error }
+            ? $"The tool call may have run: {error} It is never re-sent automatically; a person must check."
+            : "Execution was interrupted; a tool invocation is never re-sent automatically.",
         _ => state.Classification?.Reason,
     };
 

@@ -57,7 +57,7 @@ public sealed class WorkflowEngine(
 
         var result = await WithRetriesAsync(() => database.InTransactionAsync(async (connection, tx) =>
         {
-            if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.RequestId) is { } existing)
+            if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.Requester, request.RequestId) is { } existing)
             {
                 return existing.Fingerprint == fingerprint
                     ? SubmitResult.Existing((await InstanceRepository.LoadAsync(connection, tx, existing.Id))!)

@@ -93,8 +93,9 @@ public sealed class ExecutionRunner(
             {
                 GatewayOutcomeStatus.Succeeded => ExecutionResultKind.Succeeded,
                 GatewayOutcomeStatus.DryRun => ExecutionResultKind.DryRun,
-                // A tool call that timed out may still have run on the Gateway: unknown, not failed.
-                _ when gatewayCall.IsToolInvocation && outcome.ErrorType is "timeout" or "internal" => ExecutionResultKind.Indeterminate,
+                // A tool call that may have reached the Gateway without proof it did not run: unknown, not failed.
+                GatewayOutcomeStatus.MayHaveRun => ExecutionResultKind.Indeterminate,
+                _ when gatewayCall.IsToolInvocation && outcome.ErrorType is "internal" => ExecutionResultKind.Indeterminate,
                 _ => ExecutionResultKind.Failed,
             },
             outcome.Error,

@@ -34,11 +34,17 @@ public enum GatewayOutcomeStatus
     /// <summary>The Gateway answered 2xx (and, for tools, <c>ok: true</c>).</summary>
     Succeeded,
 
-    /// <summary>The Gateway refused or failed, or could not be reached within the bounded retries.</summary>
+    /// <summary>The Gateway refused (for a tool: in a way that proves it did not run), or could not be reached within the bounded retries.</summary>
     Failed,
 
     /// <summary>No Gateway is configured: nothing was sent.</summary>
     DryRun,
+
+    /// <summary>
+    /// A tool request that may have reached the Gateway, and no answer proves it did not run (dropped connection, 5xx,
+    /// timeout, a body that is not JSON, cut off or over the cap…): a person must check. Never retried.
+    /// </summary>
+    MayHaveRun,
 }
 
 /// <summary>What came of a <see cref="GatewayCall"/>. Never holds the Gateway token.</summary>

@@ -13,7 +13,7 @@ internal static class GatewayErrorParser
 
     public static (string Message, string? Type) Parse(int httpStatus, ReadOnlySpan<byte> body)
     {
-        if (TryParseJson(body, out var message, out var type))
+        if (TryParseDocumented(body, out var message, out var type))
         {
             return (message, type);
         }
@@ -33,7 +33,8 @@ internal static class GatewayErrorParser
             ? (message, type)
             : ("Gateway tool answer did not report ok: true.", null);
 
-    private static bool TryParseJson(ReadOnlySpan<byte> body, out string message, out string? type)
+    /// <summary>True when the body is one of the Gateway's documented error shapes (an object with an <c>error</c>): what a tool refusal must carry to count as proof.</summary>
+    public static bool TryParseDocumented(ReadOnlySpan<byte> body, out string message, out string? type)
     {
         message = "";
         type = null;

@@ -22,4 +22,12 @@ public sealed class GatewayOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most of a Gateway response body we store and publish (default 256 KiB). A larger body is replaced by a marker
+    /// with its size and SHA-256; a tool call whose answer is over the cap cannot be verified, so it needs review.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    public const int DefaultMaxResponseBytes = 256 * 1024;
 }

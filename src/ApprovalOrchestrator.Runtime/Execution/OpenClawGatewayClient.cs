@@ -10,7 +10,8 @@ namespace ApprovalOrchestrator.Runtime.Execution;
 /// <summary>
 /// <see cref="IGatewayClient"/> over HTTP to the OpenClaw Gateway (REFERENCE.md §3).
 /// Chat calls are read-only and retried within bounds; tool invocations are sent at most once per call, whatever happens,
-/// because the Gateway's <c>idempotencyKey</c> does not prevent a duplicate run.
+/// because the Gateway's <c>idempotencyKey</c> does not prevent a duplicate run, and end <c>failed</c> only on an answer
+/// that proves the tool did not run (<see cref="ToolOutcomeRule"/>). Bodies are read up to <c>Gateway:MaxResponseBytes</c>.
 /// Without a BaseUrl nothing is sent: the outcome is <see cref="GatewayOutcomeStatus.DryRun"/> and its request is addressed
 /// to <see cref="DryRunBaseUrl"/>, a reserved (RFC 2606) host that shows the path and body that would have been sent.
 /// </summary>
@@ -72,9 +73,10 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
         }
     }
 
-    /// <summary>One HTTP exchange. Returns a final outcome, or a retryable failure for the caller to decide on.</summary>
+    /// <summary>One HTTP exchange. Returns a final outcome, or a retryable failure for the caller to decide on (chat only).</summary>
     private async Task<AttemptResult> AttemptAsync(PreparedGatewayRequest prepared, string token, TimeSpan timeout, int attempt, CancellationToken cancellationToken)
     {
+        var tool = prepared.Path == GatewayRequestBuilder.ToolPath;
         // Per-attempt timeout on the injected clock; HttpClient.Timeout is infinite so it never races this one.
         using var timeoutCts = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
@@ -83,8 +85,8 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
         {
             using var message = prepared.ToHttpRequestMessage(token);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            var body = await CappedBody.ReadAsync(response.Content, _options.MaxResponseBytes, linked.Token).ConfigureAwait(false);
             LogAttempt(prepared.Path, attempt, status.ToString(System.Globalization.CultureInfo.InvariantCulture), ElapsedMs(started));
             return Interpret(prepared, token, attempt, status, response.Headers.RetryAfter, body);
         }
@@ -96,18 +98,45 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
         catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested)
         {
             LogAttempt(prepared.Path, attempt, "timeout", ElapsedMs(started));
-            return AttemptResult.Retryable(null, $"Gateway did not answer within {Describe(timeout)}.", "timeout", null);
+            var why = $"Gateway did not answer within {Describe(timeout)}.";
+            return tool ? AttemptResult.Final(MayHaveRun(prepared, null, why, "timeout", attempt)) : AttemptResult.Retryable(null, why, "timeout", null);
         }
         catch (HttpRequestException ex)
         {
             LogAttempt(prepared.Path, attempt, "connection-error", ElapsedMs(started));
             // The exception text names host and socket error only, but scrub anyway: it is stored.
-            return AttemptResult.Retryable(null, GatewayToken.Scrub($"Gateway could not be reached: {ex.Message}", token), "connection", null);
+            var why = GatewayToken.Scrub($"Gateway could not be reached: {ex.Message}", token);
+            if (!tool)
+            {
+                return AttemptResult.Retryable(null, why, "connection", null);
+            }
+
+            return ToolOutcomeRule.NeverSent(ex)
+                ? AttemptResult.Final(Failed(prepared, null, why + " Nothing was sent.", "connection", attempt))
+                : AttemptResult.Final(MayHaveRun(prepared, null, GatewayToken.Scrub($"The connection to the Gateway failed after the request may have been sent: {ex.Message}", token), "connection-lost", attempt));
+        }
+        catch (IOException ex)
+        {
+            // The answer was cut off mid-body (fewer bytes than Content-Length, or the connection closed mid-chunk).
+            LogAttempt(prepared.Path, attempt, "truncated", ElapsedMs(started));
+            var why = GatewayToken.Scrub($"The Gateway's answer was cut off: {ex.Message}", token);
+            return tool ? AttemptResult.Final(MayHaveRun(prepared, null, why, "truncated", attempt)) : AttemptResult.Retryable(null, why, "truncated", null);
         }
     }
 
-    private AttemptResult Interpret(PreparedGatewayRequest prepared, string token, int attempt, int status, RetryConditionHeaderValue? retryAfter, byte[] body)
+    private AttemptResult Interpret(PreparedGatewayRequest prepared, string token, int attempt, int status, RetryConditionHeaderValue? retryAfter, CappedBody capped)
     {
+        var tool = prepared.Path == GatewayRequestBuilder.ToolPath;
+        var cap = _options.MaxResponseBytes;
+        if (capped.Truncated)
+        {
+            var why = $"Gateway answered HTTP {status} with {capped.SizeBytes} bytes, over the {cap}-byte cap; only its size and hash ({capped.Sha256}) are kept.";
+            return AttemptResult.Final(tool
+                ? MayHaveRun(prepared, status, why + " The tool's answer cannot be verified.", "response-too-large", attempt, capped.Marker(cap))
+                : new GatewayOutcome(GatewayOutcomeStatus.Failed, prepared.Record, status, capped.Marker(cap), why, "response-too-large", attempt));
+        }
+
+        var body = capped.Kept;
         if (status is >= 200 and < 300)
         {
             JsonElement root;
@@ -119,22 +148,31 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
             catch (JsonException)
             {
                 var (snippet, _) = GatewayErrorParser.Parse(status, body);
-                return AttemptResult.Final(Failed(prepared, status, GatewayToken.Scrub($"Gateway answered HTTP {status} with a body that is not JSON: {snippet}", token), "invalid_response", attempt));
+                var why = GatewayToken.Scrub($"Gateway answered HTTP {status} with a body that is not JSON: {snippet}", token);
+                return AttemptResult.Final(tool ? MayHaveRun(prepared, status, why, "invalid_response", attempt) : Failed(prepared, status, why, "invalid_response", attempt));
             }
 
-            // A tool answer is only a success when it says so: HTTP 200 with ok:false is a refusal.
-            if (prepared.Path == GatewayRequestBuilder.ToolPath && !IsOk(root))
+            // A tool answer is only a success when it says so; a 2xx that says ok:false proves nothing about what ran.
+            if (tool && !IsOk(root))
             {
                 var (message, type) = GatewayErrorParser.FromToolBody(root);
-                return AttemptResult.Final(Failed(prepared, status, GatewayToken.Scrub(message, token), GatewayToken.Scrub(type, token), attempt));
+                return AttemptResult.Final(MayHaveRun(prepared, status, GatewayToken.Scrub(message, token), GatewayToken.Scrub(type, token), attempt, root));
             }
 
             return AttemptResult.Final(new GatewayOutcome(GatewayOutcomeStatus.Succeeded, prepared.Record, status, root, null, null, attempt));
         }
 
+        var documented = GatewayErrorParser.TryParseDocumented(body, out _, out _);
         var (error, errorType) = GatewayErrorParser.Parse(status, body);
         error = GatewayToken.Scrub(error, token);
         errorType = GatewayToken.Scrub(errorType, token);
+        if (tool)
+        {
+            return AttemptResult.Final(ToolOutcomeRule.ProvesNotRun(status, documented)
+                ? Failed(prepared, status, error, errorType, attempt)
+                : MayHaveRun(prepared, status, $"HTTP {status} does not prove the tool did not run: {error}", errorType ?? $"http-{status}", attempt));
+        }
+
         if (status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500)
         {
             return AttemptResult.Retryable(status, error, errorType, retryAfter);
@@ -142,6 +180,9 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
 
         return AttemptResult.Final(Failed(prepared, status, error, errorType, attempt));
     }
+
+    private static GatewayOutcome MayHaveRun(PreparedGatewayRequest prepared, int? status, string error, string? errorType, int attempts, JsonElement? response = null) =>
+        new(GatewayOutcomeStatus.MayHaveRun, prepared.Record, status, response, error, errorType, attempts);
 
     private static bool IsOk(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True;

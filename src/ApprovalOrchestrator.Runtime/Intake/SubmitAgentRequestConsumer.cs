@@ -36,7 +36,8 @@ public sealed class SubmitAgentRequestConsumer(WorkflowEngine engine, ILogger<Su
             case WorkflowEngine.SubmitKind.Conflict:
                 await RejectAndFaultAsync(context, command.RequestId, [new FieldError(
                     "requestId",
-                    $"'{command.RequestId}' was already submitted with different content (request {result.ConflictingId}); use a new requestId for a new request.")]);
+                    // No instance id: a bus publisher names the requester itself, so it must not learn more than "taken".
+                    $"'{command.RequestId}' was already submitted by this requester with different content; use a new requestId for a new request.")]);
                 break;
             case WorkflowEngine.SubmitKind.Existing:
                 logger.LogInformation("Request {RequestId} was already submitted as {InstanceId}; nothing new started", command.RequestId, result.Instance!.Id);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Classification;
 using ApprovalOrchestrator.Core.Audit;
+using ApprovalOrchestrator.Core.Review;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -9,8 +10,12 @@ using Dapper;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
 
-/// <summary>Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.</summary>
-public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group);
+/// <summary>
+/// Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.
+/// <see cref="TiedRequesters"/> are the requesters whose tasks the caller may not see (themselves, and everyone on a
+/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given.
+/// </summary>
+public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
 public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
@@ -66,15 +71,15 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
     /// <summary>
     /// The tasks <paramref name="inbox"/>'s caller may act on: open to one of their effective groups (their own and
     /// those delegated to them) and not assigned to someone else, or assigned to them or to someone who delegated to
-    /// them; never tasks of their own requests. Sorted by due time.
+    /// them; never tasks of their own requests, nor of anyone on a delegation chain into them. Sorted by due time.
     /// </summary>
     public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, int offset, int limit)
     {
         await using var connection = database.Open();
-        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), offset, limit };
+        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
         const string where = """
             WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND i.requester <> @User
+              AND i.requester NOT IN @Tied
               AND ((t.assigned_to IS NULL AND t.group_name IN @Groups) OR t.assigned_to IN @Persons)
             """;
         const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
@@ -174,28 +179,43 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
             Math.Max(0, t.RequiredApprovals - approvals.Count), t.OpenedAt, t.DueAt,
             open ? Math.Max(0, (long)(t.DueAt - now).TotalSeconds) : null,
             c?.Risk.ToString().ToLowerInvariant(), c?.Reason, c?.MatchedRuleIds ?? [], i.Request.Requester, i.Request.AgentId,
-            includeText ? Redactor.Redact(i.Request.Text) : null,
-            includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, RedactArgs(tool.Args)) : null,
-            t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions);
+            // Exactly what the action hash covers: an approver shown "[email]" could approve a send to anyone.
+            includeText ? i.Request.Text : null,
+            includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, tool.Args is { } args ? JsonNode.Parse(args.GetRawText()) : null) : null,
+            t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions,
+            includeText ? VisibleText.Reveal(i.Request.Text) : null,
+            includeText ? VisibleText.Find(ReviewedStrings(i.Request)) : []);
     }
 
-    /// <summary>Args as shown to approvers: the same structure, every string value redacted.</summary>
-    private static JsonNode? RedactArgs(JsonElement? args)
+    /// <summary>Every string an approver reviews: the text, the tool's name and action, and each arg's names and string values.</summary>
+    private static IEnumerable<string> ReviewedStrings(AgentRequest request)
     {
-        if (args is not { } element)
+        yield return request.Text;
+        if (request.Tool is not { } tool)
         {
-            return null;
+            yield break;
         }
 
-        var node = JsonNode.Parse(element.GetRawText());
-        return Redact(node);
-
-        static JsonNode? Redact(JsonNode? n) => n switch
+        yield return tool.Name;
+        if (tool.Action is { } action)
         {
-            JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Redact(kv.Value?.DeepClone())))),
-            JsonArray a => new JsonArray(a.Select(x => Redact(x?.DeepClone())).ToArray()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(Redactor.Redact(v.GetValue<string>())),
-            _ => n?.DeepClone(),
+            yield return action;
+        }
+
+        if (tool.Args is { } args)
+        {
+            foreach (var s in Strings(args))
+            {
+                yield return s;
+            }
+        }
+
+        static IEnumerable<string> Strings(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Strings(p.Value).Prepend(p.Name)),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany(Strings),
+            JsonValueKind.String => [e.GetString()!],
+            _ => [],
         };
     }
 

@@ -29,8 +29,11 @@ public sealed record RequestView(
 public sealed record WorkflowView(string Id, int Version, string Hash);
 
 /// <summary>
-/// One approval task as an approver sees it: what is asked (text and tool args redacted), why it was flagged, the
-/// action hash to decide on, who approved, how many approvals remain, and how long before it escalates (or expires).
+/// One approval task as an approver sees it: what is asked (the exact text and tool args the action hash covers, never
+/// redacted), why it was flagged, the action hash to decide on, who approved, how many approvals remain, and how long
+/// before it escalates (or expires). <see cref="TextVisible"/> is the text with invisible characters shown as markers
+/// (<c>⟦U+200B ZWSP⟧</c>); <see cref="HiddenCharacters"/> lists those found anywhere in text, tool or args.
+/// Only people who may see the task get this view; notifications and bus events stay redacted.
 /// </summary>
 public sealed record TaskView(
     Guid Id,
@@ -54,9 +57,11 @@ public sealed record TaskView(
     ToolView? Tool,
     string ActionHash,
     TaskClaim? Claim,
-    IReadOnlyList<ApprovalDecision> Decisions);
+    IReadOnlyList<ApprovalDecision> Decisions,
+    string? TextVisible = null,
+    IReadOnlyList<string>? HiddenCharacters = null);
 
-/// <summary>The tool call as shown to approvers: every string value in the args passed through the redactor.</summary>
+/// <summary>The tool call as shown to approvers: exactly as requested (and hashed).</summary>
 public sealed record ToolView(string Name, string? Action, JsonNode? Args);
 
 public sealed record AuditView(

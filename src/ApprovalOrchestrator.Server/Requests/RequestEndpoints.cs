@@ -1,6 +1,7 @@
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Engine;
+using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Server.Hosting;
 using ApprovalOrchestrator.Server.Identity;
@@ -50,7 +51,7 @@ public static class RequestEndpoints
             WorkflowEngine.SubmitKind.Conflict => Results.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "requestId already used",
-                detail: $"requestId '{command!.RequestId}' was already submitted with different content (request {result.ConflictingId}). Use a new requestId for a new request.",
+                detail: $"You already submitted requestId '{command!.RequestId}' with different content (request {result.ConflictingId}). Use a new requestId for a new request.",
                 extensions: new Dictionary<string, object?> { ["existingId"] = result.ConflictingId }),
             _ => Results.Accepted(
                 $"/api/requests/{result.Instance!.Id}",
@@ -58,16 +59,22 @@ public static class RequestEndpoints
         };
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries, SecurityEventLog securityEvents)
     {
         if (await queries.GetAsync(id) is not { } view)
         {
             return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
         }
 
-        return SeesAll(Caller.From(http.User)) || view.Requester == Caller.From(http.User).User
-            ? Results.Ok(view)
-            : await Refusals.ForbiddenAsync(http, "only the requester, approvers, auditors and admins may read a request");
+        if (SeesAll(Caller.From(http.User)) || view.Requester == Caller.From(http.User).User)
+        {
+            return Results.Ok(view);
+        }
+
+        // Someone else's request answers exactly like a missing one, so a submitter cannot even learn it exists; the
+        // attempt is still recorded as a security event.
+        await securityEvents.RecordAsync(StatusCodes.Status404NotFound, Caller.From(http.User).User, http.Request.Method, http.Request.Path.Value ?? "/", "only the requester, approvers, auditors and admins may read a request", http.Connection.RemoteIpAddress?.ToString());
+        return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
     }
 
     /// <summary>Approvers, auditors and admins read every request; a submitter only their own.</summary>

@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Approvals;
@@ -53,15 +54,16 @@ public static class TaskEndpoints
     {
         var granted = await delegations.AuthoritiesAsync(caller.User);
         var groups = caller.Groups.Concat(granted.SelectMany(g => g.Groups)).Distinct(StringComparer.Ordinal).ToArray();
-        return new InboxQuery(caller.User, groups, granted.Select(g => g.Delegator).ToArray(), status, risk, group);
+        // The same separation-of-duties rule the decision and the claim apply: tasks of anyone tied to the caller by delegation are left out.
+        var tied = DelegationGraph.TiedRequesters(caller.User, granted).ToArray();
+        return new InboxQuery(caller.User, groups, granted.Select(g => g.Delegator).ToArray(), status, risk, group, tied);
     }
 
-    /// <summary>Whether <paramref name="caller"/> may act on the task (never on their own request): what the task read and the decision check.</summary>
+    /// <summary>Whether <paramref name="caller"/> may act on the task (never on their own request, nor through it): what the task read and the decision check.</summary>
     internal static async Task<bool> MayActAsync(Caller caller, WorkflowInstance instance, Guid taskId, DelegationStore delegations) =>
         caller.Is(Roles.Approver)
-        && instance.Request.Requester != caller.User
         && instance.FindTask(taskId) is { } task
-        && WorkflowStateMachine.Authority(task, caller.User, caller.Groups, await delegations.AuthoritiesAsync(caller.User), instance.Request.Requester).Allowed;
+        && WorkflowStateMachine.MayAct(task, caller.User, caller.Groups, await delegations.AuthoritiesAsync(caller.User), instance.Request.Requester);
 
     /// <summary>One task: for auditors and admins, and for approvers who may act on it; others learn nothing about it.</summary>
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries, DelegationStore delegations)
@@ -137,7 +139,7 @@ public static class TaskEndpoints
         new TaskDecisions(engine, delegations).DecideAsync(
             new Decider(caller.User, caller.Groups, Authenticated: true), instanceId, taskId, decisionId, verdict, comment, actionHash, cancellationToken: cancellationToken);
 
-    private static async Task<IResult> ReassignAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries)
+    private static async Task<IResult> ReassignAsync(Guid id, HttpRequest http, WorkflowEngine engine, RequestQueries queries, DelegationStore delegations)
     {
         var (body, problem) = await Problems.ReadJsonAsync<ReassignBody>(http, ApiJson.Strict);
         if (problem is not null)
@@ -156,9 +158,11 @@ public static class TaskEndpoints
         }
 
         var caller = Caller.From(http.HttpContext.User);
+        var assignee = NullIfBlank(body.User);
+        var assigneeDelegations = assignee is null ? null : await delegations.AuthoritiesAsync(assignee);
         var step = await engine.ApplyAsync(
             instanceId,
-            (_, _) => new TaskReassigned(id, caller.User, NullIfBlank(body.Group), NullIfBlank(body.User), body.Comment),
+            (_, _) => new TaskReassigned(id, caller.User, NullIfBlank(body.Group), assignee, body.Comment, assigneeDelegations),
             cancellationToken: http.HttpContext.RequestAborted);
         return await AnswerAsync(http.HttpContext, id, step, s => Results.Ok(new { taskId = id, group = s.State.FindTask(id)!.Group, assignedTo = s.State.FindTask(id)!.AssignedTo }));
     }

@@ -34,7 +34,9 @@ public sealed class ApproverRuleTests
         Assert.InRange(item.GetProperty("secondsLeft").GetInt64(), 3 * 3600, 4 * 3600);
         Assert.StartsWith("sha256:", item.GetProperty("actionHash").GetString(), StringComparison.Ordinal);
         Assert.Contains("amber-moderate-impact", item.GetProperty("matchedRules").EnumerateArray().Select(r => r.GetString()));
-        Assert.DoesNotContain("bob@example.com", item.GetRawText(), StringComparison.Ordinal); // redacted in text and args
+        // The approver sees exactly what the action hash covers (text and args); only notifications are redacted.
+        Assert.Contains("bob@example.com", item.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("bob@example.com", item.GetProperty("tool").GetProperty("args").GetProperty("to").GetString());
         Assert.Equal("message_send", item.GetProperty("tool").GetProperty("name").GetString());
 
         var officers = await host.Approver("sam", "security-officers").GetFromJsonAsync<JsonElement>("/api/tasks?risk=red", Ct);
@@ -160,7 +162,7 @@ public sealed class ApproverRuleTests
         var (allowed, _) = await host.DecideAsync(await host.OpenTaskIdAsync(id), "cal", "", "approve");
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         var audit = await host.Client.GetStringAsync($"/api/audit?requestId={id}", Ct);
-        Assert.Contains("\"delegationChain\":[\"tina\",\"bea\"]", audit, StringComparison.Ordinal);
+        Assert.Contains("\"delegationChain\":[\"tina\",\"bea\",\"cal\"]", audit, StringComparison.Ordinal);
     }
 
     [Fact]

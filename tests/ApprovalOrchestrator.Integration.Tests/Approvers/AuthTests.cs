@@ -17,7 +17,7 @@ public sealed class AuthTests
     [
         (HttpMethod.Post, "/api/requests", "approver"),
         (HttpMethod.Get, "/api/requests", "nobody"),
-        (HttpMethod.Get, $"/api/requests/{requestId}", "submitter"), // a submitter who is not the requester
+        (HttpMethod.Get, $"/api/requests/{requestId}", "nobody"), // a submitter who is not the requester gets 404: RequestIdOwnershipTests
         (HttpMethod.Post, $"/api/requests/{requestId}/withdraw", "approver"),
         (HttpMethod.Get, "/api/tasks", "submitter"),
         (HttpMethod.Get, $"/api/tasks/{taskId}", "submitter"),

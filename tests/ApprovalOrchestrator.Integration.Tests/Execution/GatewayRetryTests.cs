@@ -123,7 +123,7 @@ public sealed class GatewayRetryTests
     }
 
     [Fact]
-    public async Task Tool_slower_than_the_options_timeout_fails_at_once_after_one_call()
+    public async Task Tool_slower_than_the_options_timeout_may_have_run_after_one_call()
     {
         await using var fake = await FakeGateway.StartAsync(cancellationToken: Ct);
         fake.SetDefault(FakeGateway.ToolPath, FakeResponse.Slow(TimeSpan.FromSeconds(5)));
@@ -135,7 +135,7 @@ public sealed class GatewayRetryTests
 
         var outcome = await client.SendAsync(call, Ct);
 
-        Assert.Equal(GatewayOutcomeStatus.Failed, outcome.Status);
+        Assert.Equal(GatewayOutcomeStatus.MayHaveRun, outcome.Status);
         Assert.Equal(1, outcome.Attempts);
         Assert.Equal("Gateway did not answer within 1s.", outcome.Error);
         Assert.Single(fake.RequestsTo(FakeGateway.ToolPath));

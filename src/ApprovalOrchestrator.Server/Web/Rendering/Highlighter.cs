@@ -9,7 +9,8 @@ namespace ApprovalOrchestrator.Server.Web.Rendering;
 /// <summary>
 /// Wraps the words of a request that made the policy flag it in <c>&lt;mark&gt;</c>, server-side. Each word of the text is
 /// tested with the classifier's own <see cref="TermMatcher"/> against each word of the matched terms, so inflections
-/// ("emails", "deleted") are marked exactly as they were matched. Everything else is HTML-encoded.
+/// ("emails", "deleted") are marked exactly as they were matched. Everything else is HTML-encoded, with invisible
+/// characters shown as markers (<see cref="VisibleHtml"/>).
 /// </summary>
 public static partial class Highlighter
 {
@@ -24,13 +25,13 @@ public static partial class Highlighter
         var last = 0;
         foreach (Match word in Word().Matches(text))
         {
-            html.Append(WebUtility.HtmlEncode(text[last..word.Index]));
+            html.Append(VisibleHtml.EncodeToString(text[last..word.Index]));
             var encoded = WebUtility.HtmlEncode(word.Value);
             html.Append(matchers.Any(m => m.IsMatch(word.Value)) ? $"<mark>{encoded}</mark>" : encoded);
             last = word.Index + word.Length;
         }
 
-        html.Append(WebUtility.HtmlEncode(text[last..]));
+        html.Append(VisibleHtml.EncodeToString(text[last..]));
         return new HtmlString(html.ToString());
     }
 

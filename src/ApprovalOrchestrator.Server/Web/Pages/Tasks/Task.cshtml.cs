@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Core.Classification;
+using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Approvals;
 using ApprovalOrchestrator.Runtime.Engine;
@@ -138,6 +139,11 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
         if (OwnRequest || await TaskEndpoints.MayActAsync(Me, Instance, Id, delegations))
         {
             return null;
+        }
+
+        if (DelegationGraph.TieToRequester(Instance.Request.Requester, Me.User, await delegations.AuthoritiesAsync(Me.User)) is { } tie)
+        {
+            return await ForbiddenPageAsync($"You hold authority through a delegation chain that includes the requester ({string.Join(" → ", tie)}): you cannot review or decide on their request.");
         }
 
         return await ForbiddenPageAsync($"This task waits for group {Task.Group}{(Task.AssignedTo is { } a ? $" (assigned to {a})" : "")}; you are not in it, nor delegated by someone who is.");
