@@ -111,7 +111,7 @@ public static class DefinitionParser
     private static ClassificationPolicy? ReadClassification(YamlNode node, IReadOnlySet<string> routeNames, YamlNodeReader r)
     {
         const string path = "classification";
-        var map = r.Mapping(node, path, "default", "rules");
+        var map = r.Mapping(node, path, "default", "rules", "onMixedScript");
         if (map is null)
         {
             return null;
@@ -148,7 +148,14 @@ public static class DefinitionParser
         RuleLints.WarnTermsUnderTwoRisks(terms, r);
         RuleLints.WarnShadowedRules(placed, r);
 
-        return fallback is null ? null : new ClassificationPolicy(fallback, rules);
+        var mixedScriptNode = Optional(map, "onMixedScript");
+        var mixedScript = r.Enum(mixedScriptNode, Join(path, "onMixedScript"), "mixed-script action", MixedScript.Names);
+        if (mixedScriptNode is not null && mixedScript is null)
+        {
+            return null;
+        }
+
+        return fallback is null ? null : new ClassificationPolicy(fallback, rules, mixedScript ?? MixedScriptAction.Amber);
     }
 
     private static string? RawId(YamlNode rule) =>
