@@ -28,15 +28,14 @@ public sealed class FieldWords
     public int Count => Plain.Count;
 
     /// <summary>Folds and splits <paramref name="text"/>; <paramref name="skeletons"/> caches word skeletons across fields.</summary>
-    public static FieldWords Of(string text, Dictionary<string, string>? skeletons = null) => FromNormalized(TextNormalizer.Normalize(text), skeletons);
-
-    internal static FieldWords FromNormalized(string normalized, Dictionary<string, string>? skeletons = null)
+    public static FieldWords Of(string text, Dictionary<string, string>? skeletons = null)
     {
         skeletons ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        var split = WordTokenizer.Split(normalized);
-        var plain = split.Select(s => s.Word).ToArray();
-        var folded = plain.Select(w => FoldWord(w, skeletons)).ToArray();
-        var single = plain.Select(w => w.EnumerateRunes().Count() == 1).ToArray();
+        // Split with case kept: the skeleton is case-sensitive. Fillers and scripts are judged on the plain fold.
+        var split = WordTokenizer.Split(TextNormalizer.NormalizeKeepingCase(text));
+        var plain = split.Select(s => TextNormalizer.Normalize(s.Word)).ToArray();
+        var folded = split.Select(s => FoldWord(s.Word, skeletons)).ToArray();
+        var single = split.Select(s => s.Word.EnumerateRunes().Count() == 1).ToArray();
         var inRun = new bool[plain.Length];
         for (var i = 0; i < plain.Length;)
         {
@@ -68,17 +67,17 @@ public sealed class FieldWords
     public bool IsLinked(int index) => _linked[index];
 
     /// <summary>A word's confusable fold, keeping only letters and digits (a prototype may be punctuation).</summary>
-    internal static string FoldWord(string plainWord, Dictionary<string, string>? cache = null)
+    internal static string FoldWord(string word, Dictionary<string, string>? cache = null)
     {
-        if (cache is not null && cache.TryGetValue(plainWord, out var known))
+        if (cache is not null && cache.TryGetValue(word, out var known))
         {
             return known;
         }
 
-        var folded = string.Concat(WordTokenizer.Tokenize(TextNormalizer.Skeleton(plainWord)));
+        var folded = string.Concat(WordTokenizer.Tokenize(TextNormalizer.Skeleton(word)));
         if (cache is not null)
         {
-            cache[plainWord] = folded;
+            cache[word] = folded;
         }
 
         return folded;

@@ -7,13 +7,16 @@ internal sealed class RequestFacts
 {
     private readonly string?[] _deconfused;
 
-    private RequestFacts(PolicyInput input, IReadOnlyList<(string Label, string Normalized)> fields)
+    private readonly IReadOnlyList<string> _raw;
+
+    private RequestFacts(PolicyInput input, IReadOnlyList<(string Label, string Raw)> fields)
     {
         Input = input;
-        Fields = fields;
+        _raw = fields.Select(f => f.Raw).ToArray();
+        Fields = fields.Select(f => (f.Label, TextNormalizer.Normalize(f.Raw))).ToArray();
         var skeletons = new Dictionary<string, string>(StringComparer.Ordinal);
         // Each field is split on its own so a term never spans two fields (text "... transfer" + tool "funds").
-        Words = fields.Select(f => FieldWords.FromNormalized(f.Normalized, skeletons)).ToList();
+        Words = fields.Select(f => FieldWords.Of(f.Raw, skeletons)).ToList();
         _deconfused = new string?[fields.Count];
     }
 
@@ -28,7 +31,7 @@ internal sealed class RequestFacts
     public IReadOnlyList<FieldWords> Words { get; }
 
     /// <summary>Field <paramref name="index"/> with its non-ASCII look-alikes replaced (<see cref="TextNormalizer.Deconfuse"/>).</summary>
-    public string Deconfused(int index) => _deconfused[index] ??= TextNormalizer.Deconfuse(Fields[index].Normalized);
+    public string Deconfused(int index) => _deconfused[index] ??= TextNormalizer.Deconfuse(_raw[index]);
 
     public static RequestFacts From(PolicyInput input)
     {
@@ -48,7 +51,7 @@ internal sealed class RequestFacts
             CollectValues(args, raw);
         }
 
-        return new RequestFacts(input, raw.Select(f => (f.Item1, TextNormalizer.Normalize(f.Item2))).ToList());
+        return new RequestFacts(input, raw);
     }
 
     // Agents can hide the action in arguments ({"command":"sudo rm"}) or in their names ({"wire_money": true}),

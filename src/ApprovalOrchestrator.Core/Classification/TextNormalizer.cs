@@ -28,15 +28,30 @@ public static class TextNormalizer
         return IcuLibrary.NormalizeNfc(Strip(IcuLibrary.NormalizeNfd(IcuLibrary.NormalizeNfkcCasefold(text))));
     }
 
+    /// <summary>As <see cref="Normalize"/> but keeping case (NFKC, not NFKC_Casefold): the input of the skeleton, whose
+    /// confusables data is case-sensitive (Greek capital "Τ" imitates "T"; its small letter "τ" does not imitate "t").</summary>
+    public static string NormalizeKeepingCase(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        TextFolding.EnsureAvailable();
+        if (IsAscii(text))
+        {
+            return Strip(text);
+        }
+
+        return IcuLibrary.NormalizeNfc(Strip(IcuLibrary.NormalizeNfd(IcuLibrary.NormalizeNfkc(text))));
+    }
+
     /// <summary>
-    /// The confusable fold: the UTS #39 skeleton of the plain fold (each character replaced by its prototype in Unicode's
-    /// confusables data, so Cyrillic "е" and Latin "e", or "1" and "l", fold alike), folded plainly again.
+    /// The confusable fold: the UTS #39 skeleton (each character replaced by its prototype in Unicode's confusables data,
+    /// so Cyrillic "е" and Latin "e", or "1" and "l", fold alike) of the case-keeping fold, case-folded, and the skeleton and
+    /// plain fold once more, so that "REMOVE" and "remove" (whose "m" has the prototype "rn") fold alike too.
     /// Two strings are confusable when their skeletons are equal.
     /// </summary>
     public static string Skeleton(string text)
     {
-        var plain = Normalize(text);
-        return plain.Length == 0 ? plain : Normalize(IcuLibrary.Skeleton(plain));
+        var cased = NormalizeKeepingCase(text);
+        return cased.Length == 0 ? cased : Normalize(IcuLibrary.Skeleton(Normalize(IcuLibrary.Skeleton(cased))));
     }
 
     /// <summary>
@@ -45,10 +60,10 @@ public static class TextNormalizer
     /// </summary>
     public static string Deconfuse(string text)
     {
-        var plain = Normalize(text);
+        var plain = NormalizeKeepingCase(text);
         if (IsAscii(plain))
         {
-            return plain;
+            return plain.ToLowerInvariant();
         }
 
         var sb = new StringBuilder(plain.Length);

@@ -53,6 +53,13 @@ public static class DefinitionParser
         var hash = DefinitionHash.Compute(source);
         var reader = new YamlNodeReader(new GroupDirectory(knownGroups, groupSizes));
 
+        // Before any node tree is built: a bomb must cost no more than reading its bytes.
+        if (YamlBudget.Check(source.TrimStart('\uFEFF')) is { } overBudget)
+        {
+            reader.Error(overBudget.Path, overBudget.Message);
+            return new DefinitionParseResult(null, reader.Errors, hash);
+        }
+
         YamlNode? root = null;
         try
         {

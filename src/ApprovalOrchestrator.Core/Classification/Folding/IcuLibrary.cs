@@ -23,6 +23,7 @@ internal static unsafe class IcuLibrary
     private static readonly delegate* unmanaged<nint, char*, int, char*, int, int*, int> Normalize;
     private static readonly delegate* unmanaged<nint, uint, char*, int, char*, int, int*, int> GetSkeleton;
     private static readonly nint NfkcCasefold;
+    private static readonly nint Nfkc;
     private static readonly nint Nfd;
     private static readonly nint Nfc;
     private static readonly nint SpoofChecker;
@@ -49,6 +50,7 @@ internal static unsafe class IcuLibrary
             var icuVersion = (delegate* unmanaged<byte*, void>)Export(uc, "u_getVersion");
 
             NfkcCasefold = Instance(uc, "unorm2_getNFKCCasefoldInstance");
+            Nfkc = Instance(uc, "unorm2_getNFKCInstance");
             Nfd = Instance(uc, "unorm2_getNFDInstance");
             Nfc = Instance(uc, "unorm2_getNFCInstance");
             var open = (delegate* unmanaged<int*, nint>)Export(i18n, "uspoof_open");
@@ -88,6 +90,8 @@ internal static unsafe class IcuLibrary
     public static int Category(int codePoint) => CharType(codePoint);
 
     public static string NormalizeNfkcCasefold(string text) => Apply(NfkcCasefold, text);
+
+    public static string NormalizeNfkc(string text) => Apply(Nfkc, text);
 
     public static string NormalizeNfd(string text) => Apply(Nfd, text);
 
