@@ -42,7 +42,7 @@ internal static class ConditionReader
     {
         if (depth > MaxDepth)
         {
-            r.Error(path, $"conditions nest deeper than {MaxDepth} levels of all/any/not; refused");
+            r.Refuse(path, $"conditions nest deeper than {MaxDepth} levels of all/any/not; refused");
             return null;
         }
 

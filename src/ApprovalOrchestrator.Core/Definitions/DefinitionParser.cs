@@ -56,8 +56,8 @@ public static class DefinitionParser
         // Before any node tree is built: a bomb must cost no more than reading its bytes.
         if (YamlBudget.Check(source.TrimStart('\uFEFF')) is { } overBudget)
         {
-            reader.Error(overBudget.Path, overBudget.Message);
-            return new DefinitionParseResult(null, reader.Errors, hash);
+            reader.Refuse(overBudget.Path, overBudget.Message);
+            return new DefinitionParseResult(null, reader.Errors, hash, isRefused: true);
         }
 
         YamlNode? root = null;
@@ -86,7 +86,7 @@ public static class DefinitionParser
         }
 
         var definition = ReadDefinition(root, reader);
-        return new DefinitionParseResult(definition, reader.Errors, hash, reader.Warnings);
+        return new DefinitionParseResult(definition, reader.Errors, hash, reader.Warnings, reader.Refused);
     }
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)

@@ -64,6 +64,8 @@ public static class ServerApp
     /// <summary>Creates the schema and imports the workflow files. Runs before the host starts its bus, timers and recovery.</summary>
     public static async Task InitializeAsync(IServiceProvider services, string contentRoot)
     {
+        // Refuse to start rather than classify without the pinned Unicode data (every request would be red).
+        Core.Classification.Folding.TextFolding.EnsureAvailable();
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);

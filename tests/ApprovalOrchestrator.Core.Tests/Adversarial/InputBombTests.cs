@@ -33,6 +33,7 @@ public class InputBombTests
         var result = DefinitionParser.Parse(source);
         clock.Stop();
 
+        Assert.True(result.IsRefused);
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("lol", error.Path, StringComparison.Ordinal);
         Assert.Contains("[", error.Path, StringComparison.Ordinal);
@@ -59,6 +60,7 @@ public class InputBombTests
     [Fact]
     public void Aliases_within_the_budget_still_work()
     {
+        Assert.False(DefinitionParser.Parse("id: t\nname: n\n").IsRefused); // an ordinary error is not a refusal
         // Authors reuse a tier list with an anchor: that must keep working.
         var source = Source("    - { id: r, risk: red, category: c, confidence: 0.9, reason: \"b\", terms: [x] }")
             .Replace("tiers: [{ group: officers, requiredApprovals: 2, timeout: P1D }]", "tiers: &officers [{ group: officers, requiredApprovals: 2, timeout: P1D }]", StringComparison.Ordinal)
@@ -112,6 +114,7 @@ public class InputBombTests
     {
         var when = string.Concat(Enumerable.Repeat("{ not: ", depth)) + "{ terms: [x] }" + new string('}', depth).Replace("}", " }", StringComparison.Ordinal);
         var result = DefinitionParser.Parse(Source($"    - {{ id: r, risk: red, category: c, confidence: 0.9, reason: \"b\", when: {when} }}"));
+        Assert.True(result.IsRefused);
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("classification.rules[0].when" + string.Concat(Enumerable.Repeat(".not", ConditionReader.MaxDepth)), error.Path, StringComparison.Ordinal);
         Assert.Contains($"deeper than {ConditionReader.MaxDepth} levels", error.Message, StringComparison.Ordinal);
