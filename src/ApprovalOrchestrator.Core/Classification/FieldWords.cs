@@ -33,9 +33,9 @@ public sealed class FieldWords
         skeletons ??= new Dictionary<string, string>(StringComparer.Ordinal);
         // Split with case kept: the skeleton is case-sensitive. Fillers and scripts are judged on the plain fold.
         var split = WordTokenizer.Split(TextNormalizer.NormalizeKeepingCase(text));
-        var plain = split.Select(s => TextNormalizer.Normalize(s.Word)).ToArray();
+        var plain = split.Select(s => TextNormalizer.IsAscii(s.Word) ? s.Word.ToLowerInvariant() : TextNormalizer.Normalize(s.Word)).ToArray();
         var folded = split.Select(s => FoldWord(s.Word, skeletons)).ToArray();
-        var single = split.Select(s => s.Word.EnumerateRunes().Count() == 1).ToArray();
+        var single = split.Select(s => s.Word.Length == 1 || (s.Word.Length == 2 && char.IsSurrogatePair(s.Word[0], s.Word[1]))).ToArray();
         var inRun = new bool[plain.Length];
         for (var i = 0; i < plain.Length;)
         {

@@ -32,7 +32,8 @@ public sealed class TermMatcher
     };
 
     private readonly IReadOnlySet<string>[] _wordForms;
-    private readonly int[] _longestForm;
+    // Every proper prefix of every form: joining split words stops as soon as the join can no longer become a form.
+    private readonly IReadOnlySet<string>[] _formPrefixes;
 
     public TermMatcher(string term)
     {
@@ -47,7 +48,9 @@ public sealed class TermMatcher
         _wordForms = words
             .Select(w => (IReadOnlySet<string>)Inflections.FormsOf(w).Select(f => FieldWords.FoldWord(f)).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal))
             .ToArray();
-        _longestForm = _wordForms.Select(forms => forms.Count == 0 ? 0 : forms.Max(f => f.Length)).ToArray();
+        _formPrefixes = _wordForms
+            .Select(forms => (IReadOnlySet<string>)forms.SelectMany(f => Enumerable.Range(1, f.Length - 1).Select(n => f[..n])).ToHashSet(StringComparer.Ordinal))
+            .ToArray();
     }
 
     /// <summary>The term as written in the definition.</summary>
@@ -73,6 +76,12 @@ public sealed class TermMatcher
     // Term word `termIndex` starting exactly at `position`, then the rest of the term.
     private bool MatchesAt(FieldWords words, int position, int termIndex)
     {
+        var first = words.Folded[position];
+        if (!_wordForms[termIndex].Contains(first) && !_formPrefixes[termIndex].Contains(first))
+        {
+            return false; // the common case, decided without enumerating joins
+        }
+
         foreach (var end in Ends(words, position, termIndex))
         {
             if (termIndex + 1 == _wordForms.Length || MatchesNext(words, end, termIndex + 1))
@@ -107,20 +116,16 @@ public sealed class TermMatcher
     private IEnumerable<int> Ends(FieldWords words, int position, int termIndex)
     {
         var forms = _wordForms[termIndex];
+        var prefixes = _formPrefixes[termIndex];
         var joined = words.Folded[position];
         if (forms.Contains(joined))
         {
             yield return position + 1;
         }
 
-        for (var next = position + 1; next < words.Count && words.IsLinked(next - 1); next++)
+        for (var next = position + 1; next < words.Count && words.IsLinked(next - 1) && prefixes.Contains(joined); next++)
         {
             joined += words.Folded[next];
-            if (joined.Length > _longestForm[termIndex])
-            {
-                yield break;
-            }
-
             if (forms.Contains(joined))
             {
                 yield return next + 1;

@@ -270,6 +270,21 @@ public class ClassifierEvasionTests
         Assert.Contains("r", result.MatchedRuleIds);
     }
 
+    [Theory]
+    [InlineData("d e ")] // one long run of single letters: every start and joint is tried
+    [InlineData("de-le-")] // one long chain of punctuation-joined words
+    [InlineData("де​ ")] // non-ASCII, invisible characters, skeleton per word
+    public void A_worst_case_request_at_the_size_limit_classifies_quickly(string unit)
+    {
+        var text = string.Concat(Enumerable.Repeat(unit, 32 * 1024 / System.Text.Encoding.UTF8.GetByteCount(unit)));
+        var args = "{" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"\"k{i}\":\"{unit.Trim()} {i}\"")) + "}";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ReferencePolicy.Classify(Input(text, tool: "sessions_list", args: args));
+        clock.Stop();
+        // Generous for a shared CI machine; a quadratic matcher takes minutes here.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public void Folding_data_version_is_recorded()
     {
