@@ -4,13 +4,18 @@ namespace ApprovalOrchestrator.Core.Classification.Folding;
 
 /// <summary>
 /// The few ICU C functions text folding needs, bound once from the system's ICU (libicuuc / libicui18n, the library .NET
-/// itself uses for globalization on Linux). Pinned to one ICU major version so every machine folds text with the same
-/// Unicode data: another version, or no ICU at all, leaves <see cref="Problem"/> set and folding refuses to run (fail closed).
+/// itself uses for globalization on Linux). ICU 72 (Unicode 15.0, what these Debian 12 machines ship and the tests pin)
+/// is preferred; otherwise the newest ICU from 99 down to 60 that is installed (a container image may ship another), and
+/// the version in use is reported (<see cref="IcuVersion"/>, <see cref="UnicodeVersion"/>) so two machines can be
+/// compared. No ICU at all leaves <see cref="Problem"/> set and folding refuses to run (fail closed).
 /// </summary>
 internal static unsafe class IcuLibrary
 {
-    /// <summary>The ICU major version bound (its exports carry the suffix <c>_72</c>): ICU 72.1, Unicode 15.0, CLDR 42.</summary>
-    public const int Major = 72;
+    /// <summary>The preferred ICU major version: ICU 72.1, Unicode 15.0, CLDR 42.</summary>
+    public const int PreferredMajor = 72;
+
+    // ICU exports carry the major version as a suffix (u_charType_72).
+    private static readonly int Major;
 
     private const int DefaultIgnorableCodePoint = 5; // UCHAR_DEFAULT_IGNORABLE_CODE_POINT
     private const int WhiteSpace = 31; // UCHAR_WHITE_SPACE
@@ -34,9 +39,19 @@ internal static unsafe class IcuLibrary
     {
         try
         {
-            if (!NativeLibrary.TryLoad($"libicuuc.so.{Major}", out var uc) || !NativeLibrary.TryLoad($"libicui18n.so.{Major}", out var i18n))
+            nint uc = 0, i18n = 0;
+            foreach (var major in Enumerable.Range(60, 40).Reverse().Prepend(PreferredMajor))
             {
-                Problem = $"ICU {Major} (libicuuc.so.{Major}, libicui18n.so.{Major}) could not be loaded; install libicu{Major}";
+                if (NativeLibrary.TryLoad($"libicuuc.so.{major}", out uc) && NativeLibrary.TryLoad($"libicui18n.so.{major}", out i18n))
+                {
+                    Major = major;
+                    break;
+                }
+            }
+
+            if (Major == 0)
+            {
+                Problem = $"no ICU (libicuuc.so.N and libicui18n.so.N, N from 60 to 99) could be loaded; install libicu{PreferredMajor}";
                 return;
             }
 
@@ -70,6 +85,7 @@ internal static unsafe class IcuLibrary
         catch (Exception ex) when (ex is EntryPointNotFoundException or InvalidOperationException or DllNotFoundException or BadImageFormatException)
         {
             Problem = $"ICU {Major} could not be bound: {ex.Message}";
+            Major = 0;
         }
     }
 
