@@ -129,6 +129,7 @@ public class ClassifierEvasionTests
     [InlineData("p\u03B1yment", "Greek and Latin")]
     [InlineData("\u0441\u0430\u0440ital\u0430", "Cyrillic and Latin")]
     [InlineData("\u13A0ata", "Cherokee and Latin")]
+    [InlineData("d\u0435l\u03B1", "Cyrillic and Greek and Latin")]
     public void A_mixed_script_word_raises_a_green_request_to_amber_by_default(string word, string scripts)
     {
         var definition = Valid(Source("    - { id: r, risk: red, category: c, confidence: 0.9, reason: \"because\", terms: [unrelated] }"));
@@ -154,6 +155,8 @@ public class ClassifierEvasionTests
     [InlineData("Москва")] // all Cyrillic
     [InlineData("naïve")] // Latin with a mark
     [InlineData("abc123")] // Latin and Common digits
+    [InlineData("iPhoneを買う")] // Latin with Japanese: allowed together (UTS #39 highly restrictive)
+    [InlineData("한국어Korean")] // Latin with Hangul
     public void Single_script_words_are_not_a_mixed_script_signal(string word)
     {
         var definition = Valid(Source("    - { id: r, risk: red, category: c, confidence: 0.9, reason: \"because\", terms: [unrelated] }"));

@@ -3,7 +3,8 @@ namespace ApprovalOrchestrator.Core.Classification.Folding;
 /// <summary>
 /// Whether one word mixes scripts, as UTS #39 defines it: the intersection of its characters' Script_Extensions, ignoring
 /// Common and Inherited, is empty. Han, Hiragana, Katakana, Hangul and Bopomofo are augmented as UTS #39 says (Japanese,
-/// Korean and Han-with-Bopomofo writing mixes them in one word legitimately).
+/// Korean and Han-with-Bopomofo writing mixes them in one word legitimately), and Latin together with one of those
+/// East Asian sets is allowed as UTS #39's "highly restrictive" level allows it ("iPhoneを買う" has no spaces to split on).
 /// </summary>
 internal static class ScriptMix
 {
@@ -55,8 +56,15 @@ internal static class ScriptMix
             }
         }
 
-        return resolved is { Count: 0 } ? seen.Select(IcuLibrary.ScriptName).Order(StringComparer.Ordinal).ToArray() : null;
+        return resolved is { Count: 0 } && !IsLatinWithEastAsian(seen) ? seen.Select(IcuLibrary.ScriptName).Order(StringComparer.Ordinal).ToArray() : null;
     }
+
+    // Latin + Han + Hiragana + Katakana, Latin + Han + Bopomofo, Latin + Han + Hangul (UTS #39, highly restrictive).
+    private static bool IsLatinWithEastAsian(IReadOnlyCollection<int> scripts) =>
+        scripts.Contains(Latin)
+        && (scripts.All(s => s is Latin or Han or Hiragana or Katakana)
+            || scripts.All(s => s is Latin or Han or Bopomofo)
+            || scripts.All(s => s is Latin or Han or Hangul));
 
     private static HashSet<int> Augment(IEnumerable<int> scripts)
     {
