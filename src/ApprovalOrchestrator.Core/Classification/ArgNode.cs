@@ -29,9 +29,10 @@ internal sealed class ArgNode : CompiledCondition
         }
 
         var result = Truth.False;
-        foreach (var value in _path.Resolve(args))
+        foreach (var (value, lookAlike) in _path.Resolve(args))
         {
-            var holds = Holds(value, evidence);
+            // A name that only looks like the path's: the comparison counts at most as indeterminate.
+            var holds = TruthLogic.And(Holds(value, evidence), lookAlike ? Truth.Unknown : Truth.True);
             if (holds != Truth.False)
             {
                 var shown = $"args.{_condition.Path} = {Show(value)} ({ConditionText.Format(_condition)})";
@@ -41,7 +42,7 @@ internal sealed class ArgNode : CompiledCondition
                     return Truth.True;
                 }
 
-                evidence.Warnings.Add($"{shown} is indeterminate: {Why(value)}");
+                evidence.Warnings.Add($"{shown} is indeterminate: {(lookAlike ? "the argument's name only looks like the path's" : Why(value))}");
                 result = Truth.Unknown;
             }
         }

@@ -248,6 +248,21 @@ public class ClassifierEvasionTests
         Assert.Contains("r", Classify(OneRule("{ arg: { path: amount, op: gt, value: 10000 } }"), Input(args: args)).MatchedRuleIds);
 
     [Theory]
+    [InlineData("""{"am\u043Eunt":20000}""")] // Cyrillic o in the name
+    [InlineData("""{"amount\u200B":20000}""")] // zero-width space after the name
+    [InlineData("""{"\uFF41mount":20000}""")] // fullwidth a
+    [InlineData("""[{"AM\u041EUNT":"20,000"}]""")] // Cyrillic capital O, in a list, as a string with a separator
+    public void A_look_alike_argument_name_does_not_hide_the_amount(string args) =>
+        Assert.Contains("r", Classify(OneRule("{ arg: { path: amount, op: gt, value: 10000 } }"), Input(args: args)).MatchedRuleIds);
+
+    [Fact]
+    public void A_look_alike_argument_name_with_a_small_amount_is_decided()
+    {
+        var result = Classify(OneRule("{ arg: { path: amount, op: gt, value: 10000 } }"), Input(args: """{"am\u043Eunt":5}"""));
+        Assert.DoesNotContain("r", result.MatchedRuleIds);
+    }
+
+    [Theory]
     [InlineData("5,000")]
     [InlineData("5000")]
     [InlineData("0x10")]
