@@ -8,6 +8,8 @@ namespace ApprovalOrchestrator.Core.Classification;
 /// A dotted path into the tool args (<c>amount</c>, <c>payment.amount</c>, <c>items[0].price</c>) resolved to every value it
 /// can mean. Fail closed: property names match case-insensitively and duplicates all count, and a property step over an
 /// array applies to each element, so <c>{"Amount": …}</c> or <c>[{"amount": …}]</c> cannot dodge a rule on <c>amount</c>.
+/// A name that equals the step only once folded (<c>amоunt</c> with a Cyrillic <c>о</c>, <c>amount</c> + U+200B) is found
+/// too, flagged as a look-alike so the comparison on it is at most indeterminate.
 /// </summary>
 internal sealed partial class ArgPath
 {
@@ -42,21 +44,27 @@ internal sealed partial class ArgPath
         return new ArgPath(steps.ToArray());
     }
 
-    public IEnumerable<JsonElement> Resolve(JsonElement root)
+    /// <summary>Every value at the path, and whether a name on the way matched only as a look-alike.</summary>
+    public IEnumerable<(JsonElement Value, bool LookAlike)> Resolve(JsonElement root)
     {
-        IEnumerable<JsonElement> current = [root];
+        IEnumerable<(JsonElement Value, bool LookAlike)> current = [(root, false)];
         foreach (var (property, index) in _steps)
         {
-            current = property is not null ? current.SelectMany(e => Property(e, property)) : current.SelectMany(e => Index(e, index!.Value));
+            current = property is not null
+                ? current.SelectMany(e => Property(e.Value, property, FoldedText.Of(property)).Select(p => (p.Value, e.LookAlike || p.LookAlike)))
+                : current.SelectMany(e => Index(e.Value, index!.Value).Select(v => (v, e.LookAlike)));
         }
 
         return current;
     }
 
-    private static IEnumerable<JsonElement> Property(JsonElement element, string name) => element.ValueKind switch
+    private static IEnumerable<(JsonElement Value, bool LookAlike)> Property(JsonElement element, string name, FoldedText folded) => element.ValueKind switch
     {
-        JsonValueKind.Object => element.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value),
-        JsonValueKind.Array => element.EnumerateArray().SelectMany(item => Property(item, name)),
+        JsonValueKind.Object => element.EnumerateObject()
+            .Select(p => (p.Value, Same: string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) ? Truth.True : FoldedText.Of(p.Name).EqualTo(folded) is Truth.False ? Truth.False : Truth.Unknown))
+            .Where(p => p.Same != Truth.False)
+            .Select(p => (p.Value, p.Same == Truth.Unknown)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(item => Property(item, name, folded)),
         _ => [],
     };
 

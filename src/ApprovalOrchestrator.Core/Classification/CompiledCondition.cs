@@ -1,15 +1,18 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ApprovalOrchestrator.Core.Definitions.Rules;
+using static ApprovalOrchestrator.Core.Classification.TruthLogic;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
 /// <summary>A <see cref="RuleCondition"/> ready to evaluate: matchers, regexes and paths built once per definition.</summary>
 internal abstract class CompiledCondition
 {
-    /// <summary>True when the condition holds; what made it hold is added to <paramref name="evidence"/>.</summary>
-    public abstract bool Evaluate(RequestFacts facts, MatchEvidence evidence);
+    /// <summary>
+    /// Whether the condition holds (<see cref="Truth"/>); what made it hold is added to <paramref name="evidence"/>, and
+    /// why it could not be decided to its warnings.
+    /// </summary>
+    public abstract Truth Evaluate(RequestFacts facts, MatchEvidence evidence);
 }
 
 internal sealed class TermsNode(IReadOnlyList<string> terms) : CompiledCondition
@@ -17,16 +20,16 @@ internal sealed class TermsNode(IReadOnlyList<string> terms) : CompiledCondition
     private readonly TermMatcher[] _matchers = terms.Select(t => new TermMatcher(t)).ToArray();
 
     // Every matching term is recorded (not just the first), as the audit trail lists them all.
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
         var found = false;
-        foreach (var matcher in _matchers.Where(m => facts.Tokens.Any(m.IsMatch)))
+        foreach (var matcher in _matchers.Where(m => facts.Words.Any(m.IsMatch)))
         {
             evidence.Terms.Add(matcher.Term);
             found = true;
         }
 
-        return found;
+        return Of(found);
     }
 }
 
@@ -34,55 +37,108 @@ internal sealed class RegexNode(string pattern, TimeSpan matchTimeout) : Compile
 {
     private readonly Regex _regex = RuleRegex.Compile(pattern, matchTimeout);
 
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
-        foreach (var (label, text) in facts.Fields)
+        var result = Truth.False;
+        for (var i = 0; i < facts.Fields.Count && result != Truth.True; i++)
         {
-            if (RegexMatch.IsMatch(_regex, text, $"regex /{pattern}/ on {label}", evidence))
+            var (label, text) = facts.Fields[i];
+            result = Or(result, RegexMatch.OnFoldedForms(_regex, text, () => facts.Deconfused(i), $"regex /{pattern}/ on the {label}", evidence));
+            if (result == Truth.True)
             {
                 // The matched text is not recorded: it may be personal data, and the request text is on record anyway.
                 evidence.Details.Add($"regex /{pattern}/ matched the {label}");
-                return true;
             }
         }
 
-        return false;
+        return result;
     }
 }
 
 internal static class RegexMatch
 {
-    /// <summary>Fail closed: a match that times out counts as a match and leaves a warning, so slowness cannot dodge a rule.</summary>
-    public static bool IsMatch(Regex regex, string input, string what, MatchEvidence evidence)
+    /// <summary>
+    /// The regex on the plain fold of a value, and on its look-alike-free form (<see cref="TextNormalizer.Deconfuse"/>):
+    /// true when the plain fold matches; indeterminate when only the look-alike-free form does (a Cyrillic "а" standing in
+    /// for "a"), or when a match timed out; else false.
+    /// </summary>
+    public static Truth OnFoldedForms(Regex regex, string plain, Func<string> deconfused, string what, MatchEvidence evidence)
+    {
+        var direct = IsMatch(regex, plain, what, evidence);
+        if (direct != Truth.False)
+        {
+            return direct;
+        }
+
+        var other = deconfused();
+        if (ReferenceEquals(other, plain) || other == plain)
+        {
+            return Truth.False;
+        }
+
+        var viaLookAlikes = IsMatch(regex, other, what, evidence);
+        if (viaLookAlikes == Truth.True)
+        {
+            evidence.Warnings.Add($"{what} matches only once look-alike characters are read as the letters they imitate; indeterminate");
+            return Truth.Unknown;
+        }
+
+        return viaLookAlikes;
+    }
+
+    /// <summary>Fail closed: a match that times out is indeterminate (never "no match") and leaves a warning.</summary>
+    public static Truth IsMatch(Regex regex, string input, string what, MatchEvidence evidence)
     {
         try
         {
-            return regex.IsMatch(input);
+            return Of(regex.IsMatch(input));
         }
         catch (RegexMatchTimeoutException)
         {
-            evidence.Warnings.Add($"{what} timed out after {regex.MatchTimeout.TotalMilliseconds:0} ms; counted as a match");
-            return true;
+            evidence.Warnings.Add($"{what} timed out after {regex.MatchTimeout.TotalMilliseconds:0} ms; indeterminate");
+            return Truth.Unknown;
         }
     }
 }
 
+/// <summary>Equality of folded text: equal plain folds hold; equal only as look-alikes (same skeleton) is indeterminate.</summary>
+internal readonly record struct FoldedText(string Plain, string Skeleton)
+{
+    public static FoldedText Of(string text) => new(TextNormalizer.Normalize(text), TextNormalizer.Skeleton(text));
+
+    public Truth EqualTo(FoldedText other) =>
+        Plain == other.Plain ? Truth.True : Skeleton == other.Skeleton ? Truth.Unknown : Truth.False;
+
+    public Truth Contains(FoldedText part) =>
+        Plain.Contains(part.Plain, StringComparison.Ordinal) ? Truth.True
+        : Skeleton.Contains(part.Skeleton, StringComparison.Ordinal) ? Truth.Unknown : Truth.False;
+}
+
 internal sealed class FieldNode(RequestField field, IReadOnlyList<string> values) : CompiledCondition
 {
-    private readonly HashSet<string> _values = values.Select(TextNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
+    private readonly FoldedText[] _values = values.Select(FoldedText.Of).ToArray();
 
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
+        var result = Truth.False;
         foreach (var actual in Actual(facts.Input))
         {
-            if (_values.Contains(TextNormalizer.Normalize(actual)))
+            var folded = FoldedText.Of(actual);
+            var holds = _values.Aggregate(Truth.False, (t, v) => Or(t, folded.EqualTo(v)));
+            if (holds == Truth.True)
             {
                 evidence.Details.Add($"{ConditionText.FieldName(field)} {actual}");
-                return true;
+                return Truth.True;
+            }
+
+            if (holds == Truth.Unknown)
+            {
+                evidence.Warnings.Add($"{ConditionText.FieldName(field)} '{actual}' equals a value of the condition only as look-alike characters; indeterminate");
+                result = Truth.Unknown;
             }
         }
 
-        return false;
+        return result;
     }
 
     private IEnumerable<string> Actual(PolicyInput input) => field switch
@@ -95,132 +151,64 @@ internal sealed class FieldNode(RequestField field, IReadOnlyList<string> values
     };
 }
 
-internal sealed class ArgNode : CompiledCondition
-{
-    private readonly ArgCondition _condition;
-    private readonly ArgPath _path;
-    private readonly Regex? _regex;
-
-    public ArgNode(ArgCondition condition, TimeSpan matchTimeout)
-    {
-        _condition = condition;
-        _path = ArgPath.TryParse(condition.Path) ?? throw new ArgumentException($"Invalid arg path '{condition.Path}'.", nameof(condition));
-        _regex = condition.Operator == ArgOperator.Matches ? RuleRegex.Compile(condition.Value.Text, matchTimeout) : null;
-    }
-
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
-    {
-        if (facts.Input.ToolArgs is not { } args)
-        {
-            return false;
-        }
-
-        foreach (var value in _path.Resolve(args))
-        {
-            if (Holds(value, evidence))
-            {
-                evidence.Details.Add($"args.{_condition.Path} = {Show(value)} ({ConditionText.Format(_condition)})");
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool Holds(JsonElement value, MatchEvidence evidence) => _condition.Operator switch
-    {
-        ArgOperator.Gt => Number(value) is { } n && n > _condition.Value.Number,
-        ArgOperator.Gte => Number(value) is { } n && n >= _condition.Value.Number,
-        ArgOperator.Lt => Number(value) is { } n && n < _condition.Value.Number,
-        ArgOperator.Lte => Number(value) is { } n && n <= _condition.Value.Number,
-        ArgOperator.Eq => IsScalar(value) && AreEqual(value, _condition.Value),
-        ArgOperator.Ne => IsScalar(value) && !AreEqual(value, _condition.Value),
-        ArgOperator.In => IsScalar(value) && _condition.Values.Any(v => AreEqual(value, v)),
-        ArgOperator.Contains => value.ValueKind == JsonValueKind.Array
-            ? value.EnumerateArray().Any(item => IsScalar(item) && AreEqual(item, _condition.Value))
-            : Text(value) is { } text && text.Contains(TextNormalizer.Normalize(_condition.Value.Text), StringComparison.Ordinal),
-        ArgOperator.Matches => Text(value) is { } s && RegexMatch.IsMatch(_regex!, s, $"args.{_condition.Path} matches /{_condition.Value.Text}/", evidence),
-        _ => false,
-    };
-
-    private static bool IsScalar(JsonElement e) => e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
-
-    // Numbers compare as numbers (so 10000 == 1e4), everything else as normalised text.
-    private static bool AreEqual(JsonElement value, ArgValue operand) =>
-        operand.Number is { } expected && Number(value) is { } actual
-            ? actual == expected
-            : Text(value) == TextNormalizer.Normalize(operand.Text);
-
-    /// <summary>A JSON number, or a string holding one: an agent must not dodge <c>amount &gt; 10000</c> by quoting the amount.</summary>
-    private static double? Number(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Number when value.TryGetDouble(out var d) => d,
-        JsonValueKind.String when double.TryParse(value.GetString()!.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => d,
-        _ => null,
-    };
-
-    private static string? Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => TextNormalizer.Normalize(value.GetString()!),
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => null,
-    };
-
-    private static string Show(JsonElement value)
-    {
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
-}
-
 internal sealed class AllNode(IReadOnlyList<CompiledCondition> children) : CompiledCondition
 {
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
         var mark = evidence.Mark();
+        var result = Truth.True;
         foreach (var child in children)
         {
-            if (!child.Evaluate(facts, evidence))
+            result = And(result, child.Evaluate(facts, evidence));
+            if (result == Truth.False)
             {
                 evidence.Reset(mark);
-                return false;
+                return Truth.False;
             }
         }
 
-        return true;
+        return result;
     }
 }
 
 internal sealed class AnyNode(IReadOnlyList<CompiledCondition> children) : CompiledCondition
 {
     // No short-circuit: every branch that holds is recorded, as every matching term is.
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
-        var any = false;
+        var result = Truth.False;
         foreach (var child in children)
         {
-            any |= child.Evaluate(facts, evidence);
+            var mark = evidence.Mark();
+            var value = child.Evaluate(facts, evidence);
+            if (value == Truth.False)
+            {
+                evidence.Reset(mark);
+            }
+
+            result = Or(result, value);
         }
 
-        return any;
+        return result;
     }
 }
 
 internal sealed class NotNode(CompiledCondition child, string text) : CompiledCondition
 {
-    public override bool Evaluate(RequestFacts facts, MatchEvidence evidence)
+    public override Truth Evaluate(RequestFacts facts, MatchEvidence evidence)
     {
         var mark = evidence.Mark();
-        var inner = child.Evaluate(facts, evidence);
+        var result = Not(child.Evaluate(facts, evidence));
         evidence.Reset(mark);
-        if (inner)
+        if (result == Truth.True)
         {
-            return false;
+            evidence.Details.Add(text);
+        }
+        else if (result == Truth.Unknown)
+        {
+            evidence.Details.Add($"{text} (indeterminate)");
         }
 
-        evidence.Details.Add(text);
-        return true;
+        return result;
     }
 }

@@ -2,23 +2,36 @@ using System.Text.Json;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
-/// <summary>One request, prepared once for every rule: each matchable field normalised and tokenised on its own.</summary>
+/// <summary>One request, prepared once for every rule: each matchable field folded and split into words on its own.</summary>
 internal sealed class RequestFacts
 {
-    private RequestFacts(PolicyInput input, IReadOnlyList<(string Label, string Normalized)> fields)
+    private readonly string?[] _deconfused;
+
+    private readonly IReadOnlyList<string> _raw;
+
+    private RequestFacts(PolicyInput input, IReadOnlyList<(string Label, string Raw)> fields)
     {
         Input = input;
-        Fields = fields;
-        // Each field is tokenised on its own so a term never spans two fields (text "... transfer" + tool "funds").
-        Tokens = fields.Select(f => WordTokenizer.Tokenize(f.Normalized)).ToList();
+        _raw = fields.Select(f => f.Raw).ToArray();
+        Fields = fields.Select(f => (f.Label, TextNormalizer.Normalize(f.Raw))).ToArray();
+        var skeletons = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Each field is split on its own so a term never spans two fields (text "... transfer" + tool "funds").
+        Words = fields.Select(f => FieldWords.Of(f.Raw, skeletons)).ToList();
+        _deconfused = new string?[fields.Count];
     }
 
     public PolicyInput Input { get; }
 
-    /// <summary>Text, tool name, action and every string/number in the args, each normalised (see <see cref="TextNormalizer"/>).</summary>
+    /// <summary>
+    /// Text, tool name, action, and every property name and string/number value in the args (nested objects and arrays
+    /// too), each in its plain fold (see <see cref="TextNormalizer.Normalize"/>).
+    /// </summary>
     public IReadOnlyList<(string Label, string Normalized)> Fields { get; }
 
-    public IReadOnlyList<IReadOnlyList<string>> Tokens { get; }
+    public IReadOnlyList<FieldWords> Words { get; }
+
+    /// <summary>Field <paramref name="index"/> with its non-ASCII look-alikes replaced (<see cref="TextNormalizer.Deconfuse"/>).</summary>
+    public string Deconfused(int index) => _deconfused[index] ??= TextNormalizer.Deconfuse(_raw[index]);
 
     public static RequestFacts From(PolicyInput input)
     {
@@ -38,10 +51,11 @@ internal sealed class RequestFacts
             CollectValues(args, raw);
         }
 
-        return new RequestFacts(input, raw.Select(f => (f.Item1, TextNormalizer.Normalize(f.Item2))).ToList());
+        return new RequestFacts(input, raw);
     }
 
-    // Agents can hide the action in arguments ({"command":"sudo rm"}), so every string and number is scanned.
+    // Agents can hide the action in arguments ({"command":"sudo rm"}) or in their names ({"wire_money": true}),
+    // so every property name and every string and number is scanned.
     private static void CollectValues(JsonElement element, List<(string, string)> into)
     {
         switch (element.ValueKind)
@@ -62,6 +76,7 @@ internal sealed class RequestFacts
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
+                    into.Add(("arg names", property.Name));
                     CollectValues(property.Value, into);
                 }
 

@@ -1,12 +1,16 @@
 namespace ApprovalOrchestrator.Core.Classification;
 
 /// <summary>
-/// Matches one definition term (one or more words) against tokenised request text, built once per term.
+/// Matches one definition term (one or more words) against a field's words, built once per term.
 /// </summary>
 /// <remarks>
-/// <para>Each text word must equal the corresponding term word or one of its inflections
-/// (<see cref="Inflections"/>): "deleting" matches <c>delete</c>, "tokenize" does not match <c>token</c>,
+/// <para>Words are compared in their confusable fold (<see cref="TextNormalizer.Skeleton"/>), the term's as well as the
+/// text's. Each text word must equal the corresponding term word or one of its inflections (<see cref="Inflections"/>,
+/// formed on the plain word, then folded): "deleting" matches <c>delete</c>, "tokenize" does not match <c>token</c>,
 /// and compounds are not split ("changelog" does not match <c>change</c>).</para>
+/// <para>Split words: a term word also matches consecutive text words that spell it when joined, where each joint is
+/// punctuation without a space ("de-lete", "d.e.l.e.t.e", "pay_roll") or lies inside a run of at least
+/// <see cref="FieldWords.MinLetterRun"/> one-character words ("d e l e t e"). See <see cref="FieldWords.IsLinked"/>.</para>
 /// <para>Filler rule for multi-word terms: between two consecutive term words, up to
 /// <see cref="MaxFillers"/> filler words (articles, demonstratives, possessives and a few
 /// quantifiers/pronouns, see <see cref="Fillers"/>) may appear, so <c>run shell</c> matches
@@ -28,6 +32,8 @@ public sealed class TermMatcher
     };
 
     private readonly IReadOnlySet<string>[] _wordForms;
+    // Every proper prefix of every form: joining split words stops as soon as the join can no longer become a form.
+    private readonly IReadOnlySet<string>[] _formPrefixes;
 
     public TermMatcher(string term)
     {
@@ -39,18 +45,23 @@ public sealed class TermMatcher
             throw new ArgumentException($"Term '{term}' contains no words.", nameof(term));
         }
 
-        _wordForms = words.Select(Inflections.FormsOf).ToArray();
+        _wordForms = words
+            .Select(w => (IReadOnlySet<string>)Inflections.FormsOf(w).Select(f => FieldWords.FoldWord(f)).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal))
+            .ToArray();
+        _formPrefixes = _wordForms
+            .Select(forms => (IReadOnlySet<string>)forms.SelectMany(f => Enumerable.Range(1, f.Length - 1).Select(n => f[..n])).ToHashSet(StringComparer.Ordinal))
+            .ToArray();
     }
 
     /// <summary>The term as written in the definition.</summary>
     public string Term { get; }
 
-    /// <summary>True when the term occurs in <paramref name="words"/> (one field's tokens).</summary>
-    public bool IsMatch(IReadOnlyList<string> words)
+    /// <summary>True when the term occurs in <paramref name="words"/> (one field's words).</summary>
+    public bool IsMatch(FieldWords words)
     {
         for (var start = 0; start < words.Count; start++)
         {
-            if (_wordForms[0].Contains(words[start]) && MatchesFrom(words, start + 1, 1))
+            if (MatchesAt(words, start, 0))
             {
                 return true;
             }
@@ -59,31 +70,66 @@ public sealed class TermMatcher
         return false;
     }
 
-    /// <summary>Convenience for a single string: normalises and tokenises it first.</summary>
-    public bool IsMatch(string text) => IsMatch(WordTokenizer.Tokenize(TextNormalizer.Normalize(text)));
+    /// <summary>Convenience for a single string: folds and splits it first.</summary>
+    public bool IsMatch(string text) => IsMatch(FieldWords.Of(text));
 
-    // Matches term word `termIndex` at `position`, skipping at most MaxFillers filler words first.
-    private bool MatchesFrom(IReadOnlyList<string> words, int position, int termIndex)
+    // Term word `termIndex` starting exactly at `position`, then the rest of the term.
+    private bool MatchesAt(FieldWords words, int position, int termIndex)
     {
-        if (termIndex == _wordForms.Length)
+        var first = words.Folded[position];
+        if (!_wordForms[termIndex].Contains(first) && !_formPrefixes[termIndex].Contains(first))
         {
-            return true;
+            return false; // the common case, decided without enumerating joins
         }
 
+        foreach (var end in Ends(words, position, termIndex))
+        {
+            if (termIndex + 1 == _wordForms.Length || MatchesNext(words, end, termIndex + 1))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Term word `termIndex` at `position`, skipping at most MaxFillers filler words first.
+    private bool MatchesNext(FieldWords words, int position, int termIndex)
+    {
         for (var skipped = 0; skipped <= MaxFillers && position + skipped < words.Count; skipped++)
         {
-            var candidate = words[position + skipped];
-            if (_wordForms[termIndex].Contains(candidate) && MatchesFrom(words, position + skipped + 1, termIndex + 1))
+            if (MatchesAt(words, position + skipped, termIndex))
             {
                 return true;
             }
 
-            if (!Fillers.Contains(candidate))
+            if (!Fillers.Contains(words.Plain[position + skipped]))
             {
                 return false;
             }
         }
 
         return false;
+    }
+
+    // Where term word `termIndex` can end when it starts at `position`: after one word, or after linked words that join to it.
+    private IEnumerable<int> Ends(FieldWords words, int position, int termIndex)
+    {
+        var forms = _wordForms[termIndex];
+        var prefixes = _formPrefixes[termIndex];
+        var joined = words.Folded[position];
+        if (forms.Contains(joined))
+        {
+            yield return position + 1;
+        }
+
+        for (var next = position + 1; next < words.Count && words.IsLinked(next - 1) && prefixes.Contains(joined); next++)
+        {
+            joined += words.Folded[next];
+            if (forms.Contains(joined))
+            {
+                yield return next + 1;
+            }
+        }
     }
 }

@@ -34,9 +34,18 @@ internal static class ConditionReader
         ["matches"] = ArgOperator.Matches,
     };
 
+    /// <summary>How deep <c>all</c>/<c>any</c>/<c>not</c> may nest: deeper is refused (no real policy needs it, and evaluation recurses).</summary>
+    public const int MaxDepth = 32;
+
     /// <param name="terms">Receives every term not under a <c>not</c>, with its path (for the terms-under-two-risks warning).</param>
-    public static RuleCondition? Read(YamlNode node, string path, YamlNodeReader r, List<(string Term, string Path)> terms, bool negated = false)
+    public static RuleCondition? Read(YamlNode node, string path, YamlNodeReader r, List<(string Term, string Path)> terms, bool negated = false, int depth = 1)
     {
+        if (depth > MaxDepth)
+        {
+            r.Refuse(path, $"conditions nest deeper than {MaxDepth} levels of all/any/not; refused");
+            return null;
+        }
+
         var map = r.Mapping(node, path, Keys);
         if (map is null)
         {
@@ -53,7 +62,7 @@ internal static class ConditionReader
         var valid = true;
         foreach (var (key, value) in map)
         {
-            var condition = ReadKey(key, value, Join(path, key), r, terms, negated);
+            var condition = ReadKey(key, value, Join(path, key), r, terms, negated, depth);
             valid &= condition is not null;
             if (condition is not null)
             {
@@ -76,7 +85,7 @@ internal static class ConditionReader
         return all;
     }
 
-    private static RuleCondition? ReadKey(string key, YamlNode value, string path, YamlNodeReader r, List<(string, string)> terms, bool negated)
+    private static RuleCondition? ReadKey(string key, YamlNode value, string path, YamlNodeReader r, List<(string, string)> terms, bool negated, int depth)
     {
         switch (key)
         {
@@ -94,9 +103,9 @@ internal static class ConditionReader
                 return ReadArg(value, path, r);
             case "all":
             case "any":
-                return ReadList(key, value, path, r, terms, negated);
+                return ReadList(key, value, path, r, terms, negated, depth);
             case "not":
-                var inner = Read(value, path, r, terms, !negated);
+                var inner = Read(value, path, r, terms, !negated, depth + 1);
                 if (inner is AllCondition { Conditions.Count: 0 })
                 {
                     r.Warning(path, "'not' of an empty 'all' (always true) never holds");
@@ -108,7 +117,7 @@ internal static class ConditionReader
         }
     }
 
-    private static RuleCondition? ReadList(string key, YamlNode value, string path, YamlNodeReader r, List<(string, string)> terms, bool negated)
+    private static RuleCondition? ReadList(string key, YamlNode value, string path, YamlNodeReader r, List<(string, string)> terms, bool negated, int depth)
     {
         if (r.Sequence(value, path) is not { } items)
         {
@@ -119,7 +128,7 @@ internal static class ConditionReader
         var valid = true;
         for (var i = 0; i < items.Count; i++)
         {
-            var child = Read(items[i], $"{path}[{i}]", r, terms, negated);
+            var child = Read(items[i], $"{path}[{i}]", r, terms, negated, depth + 1);
             valid &= child is not null;
             if (child is not null)
             {

@@ -6,13 +6,20 @@ namespace ApprovalOrchestrator.Core.Definitions;
 /// </summary>
 public sealed class DefinitionParseResult
 {
-    public DefinitionParseResult(WorkflowDefinition? definition, IReadOnlyList<DefinitionError> errors, string hash, IReadOnlyList<DefinitionError>? warnings = null)
+    public DefinitionParseResult(WorkflowDefinition? definition, IReadOnlyList<DefinitionError> errors, string hash, IReadOnlyList<DefinitionError>? warnings = null, bool isRefused = false)
     {
         Definition = errors.Count == 0 ? definition : null;
         Errors = errors;
         Hash = hash;
         Warnings = warnings ?? [];
+        IsRefused = isRefused && errors.Count > 0;
     }
+
+    /// <summary>
+    /// The source exceeds the parser's budget (nesting or alias expansion, see docs/definitions.md "Limits") and was not
+    /// read at all: endpoints answer 422 instead of keeping or reporting it as a definition.
+    /// </summary>
+    public bool IsRefused { get; }
 
     public WorkflowDefinition? Definition { get; }
 

@@ -53,6 +53,13 @@ public static class DefinitionParser
         var hash = DefinitionHash.Compute(source);
         var reader = new YamlNodeReader(new GroupDirectory(knownGroups, groupSizes));
 
+        // Before any node tree is built: a bomb must cost no more than reading its bytes.
+        if (YamlBudget.Check(source.TrimStart('\uFEFF')) is { } overBudget)
+        {
+            reader.Refuse(overBudget.Path, overBudget.Message);
+            return new DefinitionParseResult(null, reader.Errors, hash, isRefused: true);
+        }
+
         YamlNode? root = null;
         try
         {
@@ -79,7 +86,7 @@ public static class DefinitionParser
         }
 
         var definition = ReadDefinition(root, reader);
-        return new DefinitionParseResult(definition, reader.Errors, hash, reader.Warnings);
+        return new DefinitionParseResult(definition, reader.Errors, hash, reader.Warnings, reader.Refused);
     }
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)
@@ -111,7 +118,7 @@ public static class DefinitionParser
     private static ClassificationPolicy? ReadClassification(YamlNode node, IReadOnlySet<string> routeNames, YamlNodeReader r)
     {
         const string path = "classification";
-        var map = r.Mapping(node, path, "default", "rules");
+        var map = r.Mapping(node, path, "default", "rules", "onMixedScript");
         if (map is null)
         {
             return null;
@@ -148,7 +155,14 @@ public static class DefinitionParser
         RuleLints.WarnTermsUnderTwoRisks(terms, r);
         RuleLints.WarnShadowedRules(placed, r);
 
-        return fallback is null ? null : new ClassificationPolicy(fallback, rules);
+        var mixedScriptNode = Optional(map, "onMixedScript");
+        var mixedScript = r.Enum(mixedScriptNode, Join(path, "onMixedScript"), "mixed-script action", MixedScript.Names);
+        if (mixedScriptNode is not null && mixedScript is null)
+        {
+            return null;
+        }
+
+        return fallback is null ? null : new ClassificationPolicy(fallback, rules, mixedScript ?? MixedScriptAction.Amber);
     }
 
     private static string? RawId(YamlNode rule) =>

@@ -28,16 +28,24 @@ internal static class RuleLints
     /// <summary>A rule after one with the same condition and at least its risk can never be the deciding rule.</summary>
     public static void WarnShadowedRules(IReadOnlyList<(ClassificationRule Rule, string Path)> rules, YamlNodeReader r)
     {
-        var seen = new List<(ClassificationRule Rule, string Condition)>();
-        foreach (var (rule, path) in rules)
+        // Per condition text, the first rule of each risk: linear in the number of rules, however many there are.
+        var firstByRisk = new Dictionary<string, (int Index, ClassificationRule Rule)?[]>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++)
         {
+            var (rule, path) = rules[i];
             var condition = ConditionText.Format(rule.Condition);
-            if (seen.FirstOrDefault(s => s.Condition == condition && s.Rule.Risk >= rule.Risk) is { Rule: { } earlier })
+            if (!firstByRisk.TryGetValue(condition, out var firsts))
+            {
+                firsts = new (int, ClassificationRule)?[DefinitionParser.RiskLevels.Count];
+                firstByRisk[condition] = firsts;
+            }
+
+            if (firsts.Skip((int)rule.Risk).Where(f => f is not null).MinBy(f => f!.Value.Index) is { Rule: var earlier })
             {
                 r.Warning(path, $"rule '{rule.Id}' can never decide: rule '{earlier.Id}' comes first with the same condition and risk {Classifier.RouteName(earlier.Risk)}");
             }
 
-            seen.Add((rule, condition));
+            firsts[(int)rule.Risk] ??= (i, rule);
         }
     }
 }

@@ -21,8 +21,14 @@ public sealed record WorkflowDefinition(
             : throw new InvalidOperationException($"Definition '{Id}' has no route '{routeName}'.");
 }
 
-/// <summary>The outcome when no rule matches, and the ordered rules.</summary>
-public sealed record ClassificationPolicy(ClassificationDefault Default, IReadOnlyList<ClassificationRule> Rules);
+/// <summary>
+/// The outcome when no rule matches, the ordered rules, and the least risk of a request with a word that mixes scripts
+/// (<see cref="MixedScriptAction"/>; amber unless the definition says otherwise).
+/// </summary>
+public sealed record ClassificationPolicy(
+    ClassificationDefault Default,
+    IReadOnlyList<ClassificationRule> Rules,
+    MixedScriptAction OnMixedScript = MixedScriptAction.Amber);
 
 public sealed record ClassificationDefault(RiskLevel Risk, string Category, double Confidence, string Reason);
 

@@ -25,6 +25,16 @@ internal sealed class YamlNodeReader
 
     public void Error(string path, string message) => _errors.Add(new DefinitionError(path, message));
 
+    /// <summary>True once a limit refused part of the source (see <see cref="Refuse"/>).</summary>
+    public bool Refused { get; private set; }
+
+    /// <summary>An error that is a limit, not a mistake: the whole source is refused (422 everywhere, never stored as a draft).</summary>
+    public void Refuse(string path, string message)
+    {
+        Refused = true;
+        Error(path, message);
+    }
+
     public void Warning(string path, string message) => _warnings.Add(new DefinitionError(path, message));
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

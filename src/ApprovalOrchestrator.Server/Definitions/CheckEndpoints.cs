@@ -24,7 +24,13 @@ public static class CheckEndpoints
     private static async Task<IResult> ValidateAsync(HttpRequest http, DefinitionCatalog catalog)
     {
         var (source, problem) = await DefinitionBody.ReadAsync(http);
-        return problem ?? Results.Ok(DefinitionViews.Validation(catalog.Validate(source!)));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var parsed = catalog.Validate(source!);
+        return parsed.IsRefused ? DefinitionProblems.Refused(parsed) : Results.Ok(DefinitionViews.Validation(parsed));
     }
 
     private static async Task<IResult> WhatIfSourceAsync(int? last, HttpRequest http, DefinitionCatalog catalog, RecordedRequests recorded)

@@ -27,7 +27,16 @@ public static class DefinitionBody
         }
 
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        try
+        {
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's body limit (1 MiB) bounds what any definition endpoint reads.
+            return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The definition is too large", detail: "A definition source may be at most 1 MiB."));
+        }
+
         if (buffer.Length == 0)
         {
             return (null, Problems.Validation([new FieldError("body", "is required (the definition source).")]));

@@ -17,6 +17,13 @@ public static class DefinitionProblems
             ["warnings"] = DefinitionViews.Items(warnings ?? []),
         });
 
+    /// <summary>A source over the parser's budget (a YAML bomb, nesting too deep): refused outright, never stored.</summary>
+    public static IResult Refused(DefinitionParseResult parsed) => Results.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The definition is refused: it exceeds the parser's limits.",
+        detail: string.Join("; ", parsed.Errors),
+        extensions: new Dictionary<string, object?> { ["errors"] = DefinitionViews.Items(parsed.Errors) });
+
     public static IResult NotFound(string detail) => Problems.Status(StatusCodes.Status404NotFound, "Not found", detail);
 
     /// <summary>Changes are explained: a publish, retract or revert without a comment is refused.</summary>

@@ -29,6 +29,11 @@ public static class DraftEndpoints
             return problem;
         }
 
+        if (catalog.Validate(source!) is { IsRefused: true } refused)
+        {
+            return DefinitionProblems.Refused(refused);
+        }
+
         var draft = await catalog.SaveDraftAsync(source!, Caller.From(http.HttpContext.User).User);
         return Results.Created($"/api/definitions/drafts/{draft.DraftId}", DefinitionViews.Draft(draft, withSource: false));
     }
@@ -39,6 +44,11 @@ public static class DraftEndpoints
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (catalog.Validate(source!) is { IsRefused: true } refused)
+        {
+            return DefinitionProblems.Refused(refused);
         }
 
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApprovalOrchestrator.Core.Classification.Folding;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
@@ -68,7 +69,13 @@ internal sealed class DefinitionsHealthCheck(DefinitionCatalog catalog, Definiti
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         // Conflicts (a file differs from a version a person published) are listed but do not degrade readiness: that version is intended.
-        var data = new Dictionary<string, object> { ["imported"] = report.Imported, ["problems"] = report.Problems, ["conflicts"] = report.Conflicts };
+        var data = new Dictionary<string, object> { ["imported"] = report.Imported, ["problems"] = report.Problems, ["conflicts"] = report.Conflicts, ["textFolding"] = TextFolding.DataVersion };
+        if (TextFolding.Problem is { } folding)
+        {
+            // Without the Unicode data every request would be classified red (fail closed): not a state to take traffic in.
+            return HealthCheckResult.Unhealthy($"Request text cannot be folded for classification: {folding}.", data: data);
+        }
+
         if (await catalog.GetLatestAsync(options.Value.Default) is null)
         {
             return HealthCheckResult.Unhealthy($"The default workflow '{options.Value.Default}' is not published.", data: data);

@@ -75,6 +75,8 @@ public static class ServerApp
     /// <summary>Creates the schema and imports the workflow files. Runs before the host starts its bus, timers and recovery.</summary>
     public static async Task InitializeAsync(IServiceProvider services, string contentRoot)
     {
+        // Refuse to start rather than classify without the pinned Unicode data (every request would be red).
+        Core.Classification.Folding.TextFolding.EnsureAvailable();
         // Before anything touches the file: a second process on it gets one sentence, not a lock error later.
         services.GetRequiredService<DatabaseOwnership>().Acquire();
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();

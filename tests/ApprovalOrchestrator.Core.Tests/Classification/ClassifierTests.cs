@@ -98,10 +98,11 @@ public class ClassifierTests
     }
 
     [Fact]
-    public void Property_names_in_tool_args_are_not_values()
+    public void Property_names_in_tool_args_are_scanned_too()
     {
+        // An agent can put the action in a name ({"token": …}) as well as in a value.
         var args = JsonDocument.Parse("""{"token":"abc","email":"x"}""").RootElement;
-        Assert.Equal(RiskLevel.Green, ReferencePolicy.Classify(new PolicyInput("List files.", "alice", "main", ToolArgs: args)).Risk);
+        Assert.Equal(RiskLevel.Red, ReferencePolicy.Classify(new PolicyInput("List files.", "alice", "main", ToolArgs: args)).Risk);
     }
 
     [Fact]

@@ -91,7 +91,8 @@ public class RuleLanguageTests
         Assert.True(Matches(when, Input(args: """{"payment":{"amount":"25000"}}""")));
         Assert.True(Matches(when, Input(args: """{"Payment":{"AMOUNT":25000}}""")));
         Assert.True(Matches(when, Input(args: """{"payment":[{"amount":5},{"amount":25000}]}""")));
-        Assert.False(Matches(when, Input(args: """{"payment":{"amount":"lots"}}""")));
+        // Not a number: the comparison cannot be decided, so the rule counts (fail closed).
+        Assert.True(Matches(when, Input(args: """{"payment":{"amount":"lots"}}""")));
         Assert.False(Matches(when, Input(args: """{"amount":25000}""")));
         Assert.False(Matches(when, Input()));
     }
@@ -184,9 +185,8 @@ public class RuleLanguageTests
 
         Assert.Equal(RiskLevel.Red, result.Risk);
         Assert.Equal(["slow"], result.MatchedRuleIds);
-        var warning = Assert.Single(result.Warnings!);
-        Assert.Contains("rule 'slow'", warning, StringComparison.Ordinal);
-        Assert.Contains("timed out", warning, StringComparison.Ordinal);
+        Assert.Contains(result.Warnings!, w => w.Contains("rule 'slow'", StringComparison.Ordinal) && w.Contains("timed out", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings!, w => w.Contains("counted as matching (fail closed)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public class RuleLanguageTests
         var definition = OneRule($"{{ arg: {{ path: q, op: matches, value: \"{SlowPattern}\" }} }}");
         var result = new Classifier(definition, TimeSpan.FromMilliseconds(20)).Classify(Input(args: $$"""{"q":"{{SlowInput}}"}"""), Ref);
         Assert.Equal(RiskLevel.Red, result.Risk);
-        Assert.Single(result.Warnings!);
+        Assert.Contains(result.Warnings!, w => w.Contains("timed out", StringComparison.Ordinal));
     }
 
     [Fact]

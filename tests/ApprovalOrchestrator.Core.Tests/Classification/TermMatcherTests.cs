@@ -11,6 +11,7 @@ public class TermMatcherTests
     [InlineData("email", "read my emails")]
     [InlineData("email", "I emailed them")]
     [InlineData("email", "emailing now")]
+    [InlineData("email", "e-mail")] // one word split by a hyphen reads as one word
     [InlineData("transfer funds", "transferring funds today")]
     [InlineData("transfer funds", "transferred funds")]
     [InlineData("remove permanently", "the rows were removed permanently")]
@@ -43,7 +44,6 @@ public class TermMatcherTests
     [InlineData("change", "update the changelog")] // compounds are not split: changelog is documentation, not a change
     [InlineData("secret", "a secretary called")]
     [InlineData("sudo", "pseudocode")]
-    [InlineData("email", "e-mail")] // spelled differently: two words "e" and "mail"
     [InlineData("api key", "api monkey")]
     [InlineData("transfer funds", "funds transfer")] // word order matters
     public void Does_not_match_other_words(string term, string text) =>

@@ -72,6 +72,7 @@ public static class DefinitionDiff
         Add(other, "classification.default.category", da.Category, db.Category);
         Add(other, "classification.default.confidence", Number(da.Confidence), Number(db.Confidence));
         Add(other, "classification.default.reason", da.Reason, db.Reason);
+        Add(other, "classification.onMixedScript", MixedScript.Name(a.Classification.OnMixedScript), MixedScript.Name(b.Classification.OnMixedScript));
         Add(other, "execution.agentId", a.Execution.DefaultAgentId, b.Execution.DefaultAgentId);
         Add(other, "execution.timeout", RouteText.Duration(a.Execution.Timeout), RouteText.Duration(b.Execution.Timeout));
 
