@@ -39,12 +39,17 @@ public sealed class Classifier
     /// <summary>
     /// Every rule whose condition holds is reported; the winner is the first matching rule of the highest risk
     /// and is listed first in <see cref="ClassificationResult.Matches"/>, the rest follow in definition order.
-    /// No match yields the definition's default.
+    /// No match yields the definition's default. Then <see cref="DenyByDefault"/> routes undeclared tools and agents.
     /// </summary>
     public ClassificationResult Classify(PolicyInput input, DefinitionRef reference)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reference);
+        return DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference);
+    }
+
+    private ClassificationResult ClassifyByRules(PolicyInput input, DefinitionRef reference)
+    {
         var facts = RequestFacts.From(input);
 
         var matches = new List<(ClassificationRule Rule, RuleMatch Match)>();
