@@ -73,6 +73,17 @@ public class AccessDeclarationTests
     }
 
     [Fact]
+    public void Diff_reports_declaration_changes()
+    {
+        var a = Valid(With("tools: { sessions_list: {} }"));
+        var b = Valid(With("tools: { sessions_list: {}, files: { actions: [list] } }\nagents: [ops]\nunknownTool: blocked"));
+        var other = ApprovalOrchestrator.Core.Definitions.Changes.DefinitionDiff.Compare(a, b).OtherChanges;
+        Assert.Contains(other, c => c.Field == "tools" && c.From == "sessions_list(any)" && c.To == "files(list), sessions_list(any)");
+        Assert.Contains(other, c => c.Field == "agents" && c.To == "ops");
+        Assert.Contains(other, c => c.Field == "unknownTool" && c.From == "amber" && c.To == "blocked");
+    }
+
+    [Fact]
     public void Duplicate_tool_names_are_refused_not_merged()
     {
         var result = DefinitionParser.Parse(With("tools: { files: { actions: [list] }, files: {} }"));
