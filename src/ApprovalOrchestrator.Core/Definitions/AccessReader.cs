@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 using static ApprovalOrchestrator.Core.Definitions.YamlNodeReader;
 
@@ -9,7 +8,7 @@ namespace ApprovalOrchestrator.Core.Definitions;
 /// <c>unknownAgent</c>. Names must be identifiers as intake accepts them (anything else could never match a request,
 /// which is almost certainly a mistake), and the unknown-* routes must exist and must not execute.
 /// </summary>
-internal static partial class AccessReader
+internal static class AccessReader
 {
     /// <summary>The top-level keys this reader owns.</summary>
     public static readonly string[] Keys = ["tools", "agents", "unknownTool", "unknownAgent"];
@@ -173,9 +172,5 @@ internal static partial class AccessReader
     private static bool IsNullScalar(YamlScalarNode node) =>
         node.Style == YamlDotNet.Core.ScalarStyle.Plain && node.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
-    /// <summary>The identifier intake accepts for tool names, actions and agent ids (<c>\z</c>: no trailing newline).</summary>
-    public static bool IsIdentifier(string value) => Identifier().IsMatch(value);
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Identifier();
+    private static bool IsIdentifier(string value) => Intake.RequestValidator.IsIdentifier(value);
 }

@@ -155,3 +155,14 @@ CREATE TABLE IF NOT EXISTS security_events (
     reason    TEXT NOT NULL,
     remote_ip TEXT
 );
+
+-- Policy bindings: which workflow a request runs under (by agent, by submitter group, default). One row per version,
+-- never updated; each change is also a 'bindings-published' row in definition_events.
+CREATE TABLE IF NOT EXISTS binding_versions (
+    version     INTEGER NOT NULL PRIMARY KEY,
+    hash        TEXT    NOT NULL,
+    document    TEXT    NOT NULL,
+    author      TEXT    NOT NULL,
+    comment     TEXT,
+    created_at  TEXT    NOT NULL
+);

@@ -2,6 +2,7 @@ using ApprovalOrchestrator.Runtime;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Bindings;
 using ApprovalOrchestrator.Server.Definitions;
 using ApprovalOrchestrator.Server.Web;
 using ApprovalOrchestrator.Server.Delegations;
@@ -56,6 +57,7 @@ public static class ServerApp
         app.MapDelegations();
         app.MapAudit();
         app.MapDefinitions();
+        app.MapBindings();
         app.MapHealth();
         app.MapConsole();
         return app;
@@ -67,6 +69,8 @@ public static class ServerApp
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
+        var workflows = services.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+        await services.GetRequiredService<Runtime.Bindings.BindingCatalog>().SeedAsync(workflows.Default, workflows.AllowChoice);
         await services.GetRequiredService<KeySource>().InitializeAsync(CancellationToken.None);
     }
 
