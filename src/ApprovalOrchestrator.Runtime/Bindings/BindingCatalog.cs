@@ -78,7 +78,8 @@ public sealed class BindingCatalog(SqliteDatabase database, DefinitionCatalog de
     public Task SeedAsync(string defaultWorkflow, IReadOnlyList<string> allowChoice) =>
         database.InTransactionAsync(async (connection, tx) =>
         {
-            var seed = BindingsDocument.From(PolicyBindings.DefaultOnly(defaultWorkflow, allowChoice));
+            // Blank entries are how configuration writes an empty list; they are not workflow names.
+            var seed = BindingsDocument.From(PolicyBindings.DefaultOnly(defaultWorkflow, allowChoice.Where(w => !string.IsNullOrWhiteSpace(w)).ToList()));
             var latest = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version DESC LIMIT 1", transaction: tx);
             if (latest is not null && !latest.Author.StartsWith(ConfigAuthorPrefix, StringComparison.Ordinal))
             {
