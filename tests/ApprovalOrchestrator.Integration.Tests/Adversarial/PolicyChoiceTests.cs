@@ -286,8 +286,11 @@ public sealed class PolicyChoiceTests
         Assert.Contains("'finance-policy' (the group 'finance' binding", message, StringComparison.Ordinal);
         Assert.Contains("nothing ran", message, StringComparison.Ordinal);
         Assert.Equal(0, await TotalAsync(host));
-        // The default still serves everyone else.
+        // The default still serves everyone else; readiness says which binding is broken.
         await host.WaitForStatusAsync(await host.SubmitOkAsync("Hello."), "dry-run");
+        var ready = (await OrchestratorHost.ReadAsync(await host.Anonymous.GetAsync("/health/ready", Ct))).GetProperty("checks").GetProperty("definitions");
+        Assert.Equal("degraded", ready.GetProperty("status").GetString());
+        Assert.Equal(["finance-policy"], ready.GetProperty("data").GetProperty("unboundWorkflows").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
