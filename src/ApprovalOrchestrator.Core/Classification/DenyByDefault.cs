@@ -82,18 +82,10 @@ internal static class DenyByDefault
         return findings;
     }
 
-    /// <summary>The route's risk is its name for green/amber/red; any other route (a block route, a custom approval) counts as red.</summary>
-    private static RiskLevel RiskOf(string route) => route switch
-    {
-        "amber" => RiskLevel.Amber,
-        "green" => RiskLevel.Green,
-        _ => RiskLevel.Red,
-    };
-
     private sealed record Finding(string RuleId, string Route, string Category, string Why)
     {
-        public RiskLevel Risk { get; } = RiskOf(Route);
+        public RiskLevel Risk { get; } = AccessPolicy.RiskOfRoute(Route);
 
-        public RuleMatch Match { get; } = new(RuleId, RiskOf(Route), [], [Why]);
+        public RuleMatch Match { get; } = new(RuleId, AccessPolicy.RiskOfRoute(Route), [], [Why]);
     }
 }

@@ -15,6 +15,14 @@ public sealed record AccessPolicy(
     /// <summary>The route undeclared tools and agents go to when the definition names none.</summary>
     public const string DefaultRoute = "amber";
 
+    /// <summary>The risk an undeclared use is reported with: the route's name for green/amber/red; any other route (a block route, a custom approval) counts as red.</summary>
+    public static RiskLevel RiskOfRoute(string route) => route switch
+    {
+        "amber" => RiskLevel.Amber,
+        "green" => RiskLevel.Green,
+        _ => RiskLevel.Red,
+    };
+
     /// <summary>Declares nothing: every tool call and every agent but the execution agent is undeclared.</summary>
     public static AccessPolicy Nothing { get; } = new(new Dictionary<string, ToolDeclaration>(StringComparer.Ordinal), [], DefaultRoute, DefaultRoute);
 }
