@@ -84,6 +84,24 @@ public sealed class PolicyChoiceTests
         Assert.Equal("anything-goes", request.GetProperty("workflow").GetProperty("id").GetString());
     }
 
+    [Theory]
+    [InlineData("Anything-Goes", HttpStatusCode.Forbidden)] // case variant of the allowed name
+    [InlineData("anything-goes.", HttpStatusCode.Forbidden)]
+    [InlineData("anything-goes\n", HttpStatusCode.BadRequest)] // not an identifier: refused at intake
+    [InlineData("ａｎｙｔｈｉｎｇ-goes", HttpStatusCode.BadRequest)]
+    [InlineData("", HttpStatusCode.BadRequest)]
+    public async Task Variant_of_an_allowed_workflow_name_is_not_allowed(string workflow, HttpStatusCode expected)
+    {
+        await using var host = await StartAsync();
+        await DefinitionApi.PublishAsync(host, Permissive("anything-goes"));
+        await PutAsync(host, new { @default = new { workflow = Reference, allowChoice = new[] { "anything-goes" } } });
+
+        var (response, problem) = await host.SubmitAsync(new { requester = "mallory", text = "Tidy up.", workflow });
+        Assert.Equal(expected, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("workflow", out _), problem.ToString());
+        Assert.Equal(0, await TotalAsync(host));
+    }
+
     [Fact]
     public async Task Group_binding_applies_to_its_members_only()
     {
