@@ -33,6 +33,8 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<RecordedRequests>();
         services.AddSingleton<DefinitionImportReport>();
         services.AddSingleton<DefinitionImporter>();
+        services.AddSingleton<Bindings.BindingCatalog>();
+        services.AddSingleton<Bindings.WorkflowSelector>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<RunIdentity>();
         services.AddSingleton<WorkflowEngine>();

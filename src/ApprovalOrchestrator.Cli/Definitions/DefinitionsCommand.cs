@@ -142,14 +142,15 @@ public static class DefinitionsCommand
 
     private static Argument<FileInfo> FileArgument() => new("file") { Description = "A definition file (YAML, or JSON when it ends in .json)." };
 
-    private static Option<string> CommentOption() => new("--comment") { Description = "Why it changes (required; recorded with the version).", Required = true };
+    internal static Option<string> CommentOption() => new("--comment") { Description = "Why it changes (required; recorded with the version).", Required = true };
 
     private static (string Source, bool IsJson) Read(FileInfo file) =>
         (File.ReadAllText(file.FullName), file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase));
 
-    private static int Print(ParseResult parse, JsonElement answer, Action text)
+    /// <summary>The server's JSON with <paramref name="json"/> (default: this command's <c>--json</c>), else the text.</summary>
+    internal static int Print(ParseResult parse, JsonElement answer, Action text, Option<bool>? json = null)
     {
-        if (parse.GetValue(JsonOption))
+        if (parse.GetValue(json ?? JsonOption))
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(answer));
         }
@@ -162,7 +163,7 @@ public static class DefinitionsCommand
     }
 
     /// <summary>The server and token resolved like every HTTP verb (options, environment, `aoctl login`'s file); failures as one line.</summary>
-    private static Task<int> RunAsync(ParseResult parse, Func<ApiClient, Task<int>> action) =>
+    internal static Task<int> RunAsync(ParseResult parse, Func<ApiClient, Task<int>> action) =>
         Verb.RunAsync(async () =>
         {
             using var api = Connection.Open(parse);

@@ -36,6 +36,12 @@ public sealed class ApiClient : IDisposable
             new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(source, new System.Text.UTF8Encoding(false), isJson ? "application/json" : "application/yaml") },
             cancellationToken);
 
+    /// <summary>A JSON document as the raw body of a PUT (e.g. the bindings).</summary>
+    public Task<JsonElement> PutJsonTextAsync(string path, string json, CancellationToken cancellationToken) =>
+        SendAsync(
+            new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, new System.Text.UTF8Encoding(false), "application/json") },
+            cancellationToken);
+
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)

@@ -43,7 +43,7 @@ public sealed class Classifier
     /// <summary>
     /// Every rule whose condition holds is reported; the winner is the first matching rule of the highest risk
     /// and is listed first in <see cref="ClassificationResult.Matches"/>, the rest follow in definition order.
-    /// No match yields the definition's default.
+    /// No match yields the definition's default; then <see cref="DenyByDefault"/> routes undeclared tools and agents.
     /// Fail closed: a rule whose condition is indeterminate (<see cref="Truth.Unknown"/>: a regex timed out, a number could
     /// not be read, a value equals only as look-alikes) counts as matching when its risk is at least that of the rest of the
     /// result, and is ignored when it would lower it. A word that mixes scripts raises the result to the definition's
@@ -59,6 +59,11 @@ public sealed class Classifier
                 RiskLevel.Red, "unclassifiable", 1.0, $"The request text could not be folded for matching ({problem}); classified red, fail closed.", RouteName(RiskLevel.Red), [], reference, [problem]);
         }
 
+        return DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference);
+    }
+
+    private ClassificationResult ClassifyByRules(PolicyInput input, DefinitionRef reference)
+    {
         var facts = RequestFacts.From(input);
         var evaluated = new List<(ClassificationRule Rule, RuleMatch Match, Truth Truth)>();
         var warnings = new List<string>();

@@ -91,7 +91,7 @@ public static class DefinitionParser
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)
     {
-        var map = r.Mapping(root, string.Empty, "id", "name", "description", "classification", "routes", "execution");
+        var map = r.Mapping(root, string.Empty, ["id", "name", "description", "classification", "routes", "execution", .. AccessReader.Keys]);
         if (map is null)
         {
             return null;
@@ -105,10 +105,11 @@ public static class DefinitionParser
         var classification = r.Required(map, "classification", string.Empty) is { } c ? ReadClassification(c, routeNames, r) : null;
         var routes = r.Required(map, "routes", string.Empty) is { } rt ? ReadRoutes(rt, r) : null;
         var execution = r.Required(map, "execution", string.Empty) is { } e ? ReadExecution(e, r) : null;
+        var access = AccessReader.Read(map, routeNames, routes, r);
 
-        return id is null || name is null || classification is null || routes is null || execution is null
+        return id is null || name is null || classification is null || routes is null || execution is null || access is null
             ? null
-            : new WorkflowDefinition(id, name, description, classification, routes, execution);
+            : new WorkflowDefinition(id, name, description, classification, routes, execution, access);
     }
 
     private static HashSet<string> RouteNames(YamlNode? routes) =>

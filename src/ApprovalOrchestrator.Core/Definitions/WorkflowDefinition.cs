@@ -5,6 +5,7 @@ namespace ApprovalOrchestrator.Core.Definitions;
 /// <summary>
 /// A parsed, validated workflow definition: how requests are classified and what each risk leads to.
 /// Immutable once published; <see cref="DefinitionRef"/> identifies one published version.
+/// <see cref="Access"/> declares the tools and agents that may run without approval (deny by default).
 /// </summary>
 public sealed record WorkflowDefinition(
     string Id,
@@ -12,13 +13,18 @@ public sealed record WorkflowDefinition(
     string? Description,
     ClassificationPolicy Classification,
     IReadOnlyDictionary<string, RoutePolicy> Routes,
-    ExecutionPolicy Execution)
+    ExecutionPolicy Execution,
+    AccessPolicy Access)
 {
     /// <summary>The route a classification leads to: the winning rule's explicit route, else the route named after the risk.</summary>
     public RoutePolicy RouteFor(string routeName) =>
         Routes.TryGetValue(routeName, out var route)
             ? route
             : throw new InvalidOperationException($"Definition '{Id}' has no route '{routeName}'.");
+
+    /// <summary>The agents the definition knows: those it declares, and always its own execution agent.</summary>
+    public bool KnowsAgent(string agentId) =>
+        string.Equals(agentId, Execution.DefaultAgentId, StringComparison.Ordinal) || Access.Agents.Contains(agentId, StringComparer.Ordinal);
 }
 
 /// <summary>

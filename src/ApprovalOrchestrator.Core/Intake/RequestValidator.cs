@@ -79,6 +79,10 @@ public static partial class RequestValidator
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    /// <summary>Whether <paramref name="value"/> is an identifier as intake accepts them (agent, workflow, tool and action names).</summary>
+    public static bool IsIdentifier(string value) => Identifier().IsMatch(value);
+
+    // \z, not $: '$' also matches before a final newline, so "sessions_list\n" would pass as an identifier.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 }

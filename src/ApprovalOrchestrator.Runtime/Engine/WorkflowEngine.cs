@@ -11,7 +11,6 @@ using ApprovalOrchestrator.Runtime.Timers;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Runtime.Engine;
 
@@ -25,7 +24,7 @@ public sealed class WorkflowEngine(
     DefinitionCatalog definitions,
     TimerScheduler timers,
     OutboxSignal outboxSignal,
-    IOptions<WorkflowsOptions> workflowOptions,
+    Bindings.WorkflowSelector workflows,
     TimeProvider clock,
     ILogger<WorkflowEngine> logger)
 {
@@ -39,17 +38,19 @@ public sealed class WorkflowEngine(
     /// </summary>
     public async Task<SubmitResult> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default, IReadOnlyList<string>? requesterGroups = null)
     {
-        var workflowId = command.Workflow ?? workflowOptions.Value.Default;
-        var definition = await definitions.GetLatestAsync(workflowId);
-        if (definition is null)
+        // Bindings choose the definition (the caller may only pick what its binding allows); see WorkflowSelector.
+        var selection = await workflows.SelectAsync(command.AgentId, command.Workflow, requesterGroups);
+        if (selection.Outcome != Bindings.SelectionOutcome.Selected)
         {
-            return SubmitResult.Invalid(new FieldError("workflow", $"Unknown workflow '{workflowId}'."));
+            return selection.Outcome == Bindings.SelectionOutcome.Forbidden ? SubmitResult.Forbidden(selection.Error!) : SubmitResult.Invalid(selection.Error!);
         }
 
+        var definition = selection.Definition!;
+        var workflowId = definition.Ref.Id;
         var request = new AgentRequest(
             command.RequestId ?? Guid.NewGuid().ToString("N"),
             command.Requester!,
-            command.AgentId ?? definition.Definition.Execution.DefaultAgentId,
+            command.AgentId ?? selection.AgentId ?? definition.Definition.Execution.DefaultAgentId,
             command.Text!,
             command.Tool is { } t ? new ToolSpec(t.Name!, t.Action, t.Args is { ValueKind: System.Text.Json.JsonValueKind.Object } a ? a.Clone() : null) : null,
             requesterGroups is { Count: > 0 } ? requesterGroups.ToArray() : null);
@@ -228,6 +229,9 @@ public sealed class WorkflowEngine(
         public static SubmitResult Conflict(Guid existing) => new(SubmitKind.Conflict, null, existing, []);
 
         public static SubmitResult Invalid(params FieldError[] errors) => new(SubmitKind.Invalid, null, null, errors);
+
+        /// <summary>The caller may not do this (a <c>workflow</c> its binding does not allow): 403 over HTTP, rejected on the bus.</summary>
+        public static SubmitResult Forbidden(params FieldError[] errors) => new(SubmitKind.Forbidden, null, null, errors);
     }
 
     public enum SubmitKind
@@ -236,5 +240,6 @@ public sealed class WorkflowEngine(
         Existing,
         Conflict,
         Invalid,
+        Forbidden,
     }
 }

@@ -31,6 +31,7 @@ public sealed class SubmitAgentRequestConsumer(WorkflowEngine engine, ILogger<Su
         switch (result.Kind)
         {
             case WorkflowEngine.SubmitKind.Invalid:
+            case WorkflowEngine.SubmitKind.Forbidden: // a workflow the bindings do not let this agent choose
                 await RejectAndFaultAsync(context, command.RequestId, result.Errors);
                 break;
             case WorkflowEngine.SubmitKind.Conflict:

@@ -20,7 +20,11 @@ public sealed record RuleSummary(string Id, string Risk, string Category, double
 public sealed record RouteSummary(string Name, string Action, string Description);
 
 public sealed record DefinitionSummary(
-    string Name, string? Description, string DefaultRisk, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<RouteSummary> Routes, string ExecutionAgentId, string ExecutionTimeout);
+    string Name, string? Description, string DefaultRisk, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<RouteSummary> Routes, string ExecutionAgentId, string ExecutionTimeout,
+    IReadOnlyList<ToolSummary> Tools, IReadOnlyList<string> Agents, string UnknownTool, string UnknownAgent);
+
+/// <summary>A declared tool; <see cref="Actions"/> null means any action.</summary>
+public sealed record ToolSummary(string Name, IReadOnlyList<string>? Actions);
 
 public sealed record VersionDetail(string Id, VersionView Version, DefinitionSummary Summary, string Source);
 
@@ -70,5 +74,9 @@ public static class DefinitionViews
         d.Routes.Values.OrderBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => new RouteSummary(r.Name, r.Action.ToString().ToLowerInvariant(), RouteText.Describe(r))).ToList(),
         d.Execution.DefaultAgentId,
-        RouteText.Duration(d.Execution.Timeout));
+        RouteText.Duration(d.Execution.Timeout),
+        d.Access.Tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new ToolSummary(t.Name, t.Actions)).ToList(),
+        d.Access.Agents,
+        d.Access.UnknownToolRoute,
+        d.Access.UnknownAgentRoute);
 }

@@ -63,8 +63,11 @@ internal sealed class DatabaseHealthCheck(SqliteDatabase database) : IHealthChec
     }
 }
 
-/// <summary>Unready without the default workflow (nothing could be classified: fail closed); degraded when a file failed to import.</summary>
-internal sealed class DefinitionsHealthCheck(DefinitionCatalog catalog, DefinitionImportReport report, IOptions<WorkflowsOptions> options) : IHealthCheck
+/// <summary>
+/// Unready without the default binding's workflow (nothing could be classified: fail closed); degraded when a file failed to
+/// import or another binding names a workflow without a version in force (its requests are refused).
+/// </summary>
+internal sealed class DefinitionsHealthCheck(DefinitionCatalog catalog, DefinitionImportReport report, Runtime.Bindings.BindingCatalog bindings, IOptions<WorkflowsOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -76,13 +79,34 @@ internal sealed class DefinitionsHealthCheck(DefinitionCatalog catalog, Definiti
             return HealthCheckResult.Unhealthy($"Request text cannot be folded for classification: {folding}.", data: data);
         }
 
-        if (await catalog.GetLatestAsync(options.Value.Default) is null)
+        var policy = (await bindings.GetLatestAsync())?.Document.ToPolicy() ?? Core.Bindings.PolicyBindings.DefaultOnly(options.Value.Default);
+        if (await catalog.GetLatestAsync(policy.Default.Workflow) is null)
         {
-            return HealthCheckResult.Unhealthy($"The default workflow '{options.Value.Default}' is not published.", data: data);
+            return HealthCheckResult.Unhealthy($"The default workflow '{policy.Default.Workflow}' is not published.", data: data);
         }
 
-        return report.Problems.Count > 0
-            ? HealthCheckResult.Degraded("Some workflow files were not imported.", data: data)
+        // A bound workflow without a version in force refuses every request it would get: degraded. A missing allowChoice
+        // entry only refuses requests that name it: listed, not degraded.
+        var broken = await MissingAsync(policy.Agents.Select(a => a.Binding.Workflow).Concat(policy.Groups.Select(g => g.Binding.Workflow)));
+        var unchoosable = await MissingAsync(policy.Agents.Select(a => a.Binding).Concat(policy.Groups.Select(g => g.Binding)).Append(policy.Default).SelectMany(b => b.AllowChoice));
+        data["unboundWorkflows"] = broken;
+        data["unavailableChoices"] = unchoosable;
+        return report.Problems.Count > 0 || broken.Count > 0
+            ? HealthCheckResult.Degraded(broken.Count > 0 ? $"Bindings name workflows with no version in force: {string.Join(", ", broken)}." : "Some workflow files were not imported.", data: data)
             : HealthCheckResult.Healthy("Definitions loaded.", data);
+    }
+
+    private async Task<List<string>> MissingAsync(IEnumerable<string> workflows)
+    {
+        var missing = new List<string>();
+        foreach (var workflow in workflows.Distinct(StringComparer.Ordinal))
+        {
+            if (await catalog.GetLatestAsync(workflow) is null)
+            {
+                missing.Add(workflow);
+            }
+        }
+
+        return missing;
     }
 }

@@ -3,6 +3,7 @@ using ApprovalOrchestrator.Server.Admin;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
+using ApprovalOrchestrator.Server.Bindings;
 using ApprovalOrchestrator.Server.Definitions;
 using ApprovalOrchestrator.Server.Web;
 using ApprovalOrchestrator.Server.Web.SignInLink;
@@ -65,6 +66,7 @@ public static class ServerApp
         app.MapDelegations();
         app.MapAudit();
         app.MapDefinitions();
+        app.MapBindings();
         app.MapHealth();
         app.MapOutboxAdmin();
         app.MapConsole();
@@ -82,6 +84,8 @@ public static class ServerApp
         services.GetRequiredService<SqliteDatabase>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
+        var workflows = services.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+        await services.GetRequiredService<Runtime.Bindings.BindingCatalog>().SeedAsync(workflows.Default, workflows.AllowChoice);
         await services.GetRequiredService<KeySource>().InitializeAsync(CancellationToken.None);
     }
 

@@ -45,6 +45,11 @@ public static class RequestEndpoints
         }
 
         var result = await engine.SubmitAsync(command!, http.HttpContext.RequestAborted, caller.Groups);
+        if (result.Kind == WorkflowEngine.SubmitKind.Forbidden)
+        {
+            return await Refusals.ForbiddenAsync(http.HttpContext, result.Errors);
+        }
+
         return result.Kind switch
         {
             WorkflowEngine.SubmitKind.Invalid => Problems.Validation(result.Errors),

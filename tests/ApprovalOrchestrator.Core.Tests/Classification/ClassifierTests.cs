@@ -94,7 +94,9 @@ public class ClassifierTests
     public void Words_do_not_join_across_fields()
     {
         var result = ReferencePolicy.Classify(new PolicyInput("Please transfer", "alice", "main", "funds"));
-        Assert.Equal(RiskLevel.Green, result.Risk);
+        // "funds" is an undeclared tool (amber by deny-by-default), but "transfer" + "funds" must not make the red term.
+        Assert.DoesNotContain("red-high-impact", result.MatchedRuleIds);
+        Assert.NotEqual(RiskLevel.Red, result.Risk);
     }
 
     [Fact]

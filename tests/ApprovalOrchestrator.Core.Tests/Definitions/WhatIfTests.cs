@@ -27,6 +27,10 @@ public class WhatIfTests
 
         """, StringComparison.Ordinal);
 
+    /// <summary>The reference policy with the fixture's payments tool declared, so payments are classified by the rules alone.</summary>
+    internal static string WithPayments(string source) => source
+        .Replace("\n  sessions_list: {}\n", "\n  sessions_list: {}\n  payments: {}\n", StringComparison.Ordinal);
+
     /// <summary>
     /// 1,000 requests in four kinds by i % 4: payments of i × 50 (green; red under the draft above 10000, i.e. i = 204..996,
     /// 199 requests), amber e-mails (route changes with the amber tiers: 250), red deletions (unchanged), green listings (unchanged).
@@ -44,8 +48,8 @@ public class WhatIfTests
     [Fact]
     public void Counts_exactly_the_requests_the_draft_reclassifies()
     {
-        var current = ReferencePolicy.Definition;
-        var draft = RuleKit.Valid(DraftSource());
+        var current = RuleKit.Valid(WithPayments(RepoFiles.Read(ReferencePolicy.Path)));
+        var draft = RuleKit.Valid(WithPayments(DraftSource()));
 
         var report = WhatIf.Evaluate(Fixture(), current, draft);
 

@@ -5,7 +5,7 @@ namespace ApprovalOrchestrator.Core.Tests.TestSupport;
 
 /// <summary>
 /// A validator for the subset of JSON Schema 2020-12 the definition schema uses (type, enum, const, required, properties,
-/// additionalProperties, items, min/maxItems, minProperties, minimum, maximum, minLength, pattern, $ref to #/$defs,
+/// additionalProperties, propertyNames, items, min/maxItems, minProperties, minimum, maximum, minLength, pattern, $ref to #/$defs,
 /// allOf, oneOf, not, if/then/else). JsonSchema.Net 9.7.0 is cached here but its dependency JsonPointer.Net 7.1.0 cannot
 /// be restored, so the test carries this instead; any keyword it does not know fails the test rather than passing silently.
 /// </summary>
@@ -184,6 +184,16 @@ internal sealed class MiniJsonSchema(JsonNode root)
                     if (branch is not null)
                     {
                         Check(branch, value, at, errors);
+                    }
+
+                    break;
+                case "propertyNames":
+                    if (value is JsonObject named)
+                    {
+                        foreach (var (key, _) in named)
+                        {
+                            Check(arg!, JsonValue.Create(key), $"{at}.{key} (name)", errors);
+                        }
                     }
 
                     break;

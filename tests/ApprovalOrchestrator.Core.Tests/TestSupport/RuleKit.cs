@@ -54,5 +54,6 @@ internal static class RuleKit
     public static ClassificationResult Classify(WorkflowDefinition definition, PolicyInput input) =>
         new Classifier(definition).Classify(input, Ref);
 
-    public static bool Matches(string when, PolicyInput input) => Classify(OneRule(when), input).Matches.Count > 0;
+    /// <summary>Whether rule <c>r</c> holds (the deny-by-default matches for the undeclared test tools are not the rule's).</summary>
+    public static bool Matches(string when, PolicyInput input) => Classify(OneRule(when), input).Matches.Any(m => m.RuleId == "r");
 }

@@ -38,6 +38,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         {
             ["ConnectionStrings:Approvals"] = $"Data Source={databasePath}",
             ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
+            ["Workflows:AllowChoice:0"] = "fast-escalation", // the mix names it in 'workflow'; the seeded default binding allows that
             ["Gateway:BaseUrl"] = gateway.BaseUrl,
             ["Gateway:Token"] = gateway.Token,
             ["Gateway:RetryBaseDelay"] = "00:00:00.050",

@@ -69,7 +69,9 @@ public sealed class DefinitionApiRuntimeTests
                   rules:
                     - { id: deploys, risk: green, category: ops, confidence: 0.6, reason: "Deploys are tool calls.", route: toolsonly, terms: [deploy] }
 
-                """, StringComparison.Ordinal);
+                """, StringComparison.Ordinal)
+            // Deny by default: the deploy tool must be declared to reach the tool-only execute route.
+            .Replace("  sessions_list: {}\n", "  sessions_list: {}\n  deployer: {}\n", StringComparison.Ordinal);
         await PublishAsync(host, source);
 
         var chat = await host.WaitForStatusAsync(await host.SubmitOkAsync("What is the weather in Lisbon?"), "dry-run");

@@ -86,6 +86,11 @@ public sealed class OrchestratorHost : IAsyncDisposable
             ["Workflows:Directory"] = WorkflowsDirectory,
             ["Quartz:SchedulerName"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
+            // The test workflows (short timeouts) may be named in a request's 'workflow': the seeded default binding allows
+            // them, as an operator would with Workflows:AllowChoice. Every other choice is refused (see PolicyChoiceTests).
+            ["Workflows:AllowChoice:0"] = "fast-escalation",
+            ["Workflows:AllowChoice:1"] = "escalate-then-wait",
+            ["Workflows:AllowChoice:2"] = "majority-quorum",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

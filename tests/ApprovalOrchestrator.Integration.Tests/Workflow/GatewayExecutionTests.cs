@@ -66,6 +66,9 @@ public sealed class GatewayExecutionTests
         await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
 
         var id = await host.SubmitOkAsync("Archive the logs.", tool: new { name = "exec", args = new { cmd = "tar czf logs.tgz logs" } });
+        // exec is not declared by the reference definition (deny by default): a team lead approves it first.
+        var (approved, body) = await host.DecideAsync(await host.OpenTaskIdAsync(id), "tina", "team-leads", "approve");
+        Assert.True(approved.IsSuccessStatusCode, body.ToString());
         var done = await host.WaitForStatusAsync(id, "failed");
 
         Assert.Single(gateway.RequestsTo(FakeGateway.ToolPath));

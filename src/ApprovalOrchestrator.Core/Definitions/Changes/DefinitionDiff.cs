@@ -75,6 +75,10 @@ public static class DefinitionDiff
         Add(other, "classification.onMixedScript", MixedScript.Name(a.Classification.OnMixedScript), MixedScript.Name(b.Classification.OnMixedScript));
         Add(other, "execution.agentId", a.Execution.DefaultAgentId, b.Execution.DefaultAgentId);
         Add(other, "execution.timeout", RouteText.Duration(a.Execution.Timeout), RouteText.Duration(b.Execution.Timeout));
+        Add(other, "tools", RouteText.Tools(a.Access), RouteText.Tools(b.Access));
+        Add(other, "agents", string.Join(", ", a.Access.Agents), string.Join(", ", b.Access.Agents));
+        Add(other, "unknownTool", a.Access.UnknownToolRoute, b.Access.UnknownToolRoute);
+        Add(other, "unknownAgent", a.Access.UnknownAgentRoute, b.Access.UnknownAgentRoute);
 
         return new DefinitionDiffResult(
             rulesB.Keys.Where(id => !rulesA.ContainsKey(id)).ToArray(),

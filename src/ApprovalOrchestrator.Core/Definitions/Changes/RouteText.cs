@@ -23,4 +23,9 @@ public static class RouteText
         $"{{agentId: {g.AgentId ?? "-"}, mode: {g.Mode?.ToString().ToLowerInvariant() ?? "-"}, timeout: {(g.Timeout is { } t ? Duration(t) : "-")}}}";
 
     public static string Duration(TimeSpan span) => XmlConvert.ToString(span);
+
+    /// <summary>The declared tools in name order: <c>files(list, stat), sessions_list(any)</c>; empty when none.</summary>
+    public static string Tools(AccessPolicy access) =>
+        string.Join(", ", access.Tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => $"{t.Name}({(t.Actions is null ? "any" : string.Join(", ", t.Actions))})"));
 }

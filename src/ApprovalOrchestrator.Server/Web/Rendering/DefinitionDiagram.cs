@@ -27,6 +27,11 @@ public static class DefinitionDiagram
         var rules = definition.Classification.Rules
             .Select(r => (Title: r.Id, Risk: r.Risk, Detail: Clip(ConditionText.Format(r.Condition), 38), Route: r.Route ?? Classifier.RouteName(r.Risk)))
             .Append((Title: "default (no rule matched)", Risk: definition.Classification.Default.Risk, Detail: definition.Classification.Default.Category, Route: Classifier.RouteName(definition.Classification.Default.Risk)))
+            // Deny by default: what the definition does not declare, and where it goes.
+            .Append((Title: "undeclared tool or action", Risk: AccessPolicy.RiskOfRoute(definition.Access.UnknownToolRoute),
+                Detail: Clip(definition.Access.Tools.Count == 0 ? "no tools declared" : "declared: " + RouteText.Tools(definition.Access), 38), Route: definition.Access.UnknownToolRoute))
+            .Append((Title: "undeclared agent", Risk: AccessPolicy.RiskOfRoute(definition.Access.UnknownAgentRoute),
+                Detail: Clip("known: " + string.Join(", ", definition.Access.Agents.Prepend(definition.Execution.DefaultAgentId).Distinct(StringComparer.Ordinal)), 38), Route: definition.Access.UnknownAgentRoute))
             .ToList();
         var routes = definition.Routes.Values.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
         var routeRowH = RouteH + Gap + 10;
