@@ -42,6 +42,10 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<Approvals.DelegationStore>();
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
         services.AddSingleton<Identity.SecurityEventLog>();
+        services.Configure<Audit.AuditLogOptions>(configuration.GetSection(Audit.AuditLogOptions.Section));
+        services.AddSingleton<Audit.CheckpointService>();
+        services.AddSingleton<Audit.EvidenceBuilder>();
+        services.AddHostedService<Audit.CheckpointScheduler>();
         services.AddGatewayClient(configuration);
 
         SqliteDatabase.InitializeProvider();

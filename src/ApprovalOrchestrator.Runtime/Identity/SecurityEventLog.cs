@@ -11,10 +11,17 @@ public sealed class SecurityEventLog(SqliteDatabase database, TimeProvider clock
     {
         try
         {
-            await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(
-                "INSERT INTO security_events (at, status, actor, method, path, reason, remote_ip) VALUES (@At, @status, @actor, @method, @path, @reason, @remoteIp)",
-                new { At = Timestamps.ToText(clock.GetUtcNow()), status, actor, method, path, reason, remoteIp },
-                tx));
+            var at = Timestamps.ToText(clock.GetUtcNow());
+            await database.InTransactionAsync(async (connection, tx) =>
+            {
+                var id = await connection.ExecuteScalarAsync<long>(
+                    "INSERT INTO security_events (at, status, actor, method, path, reason, remote_ip) VALUES (@at, @status, @actor, @method, @path, @reason, @remoteIp); SELECT last_insert_rowid();",
+                    new { at, status, actor, method, path, reason, remoteIp },
+                    tx);
+                // In the signed audit log too, in the same transaction (docs/audit.md).
+                return await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.SecurityEvent, id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                    Core.Audit.Log.LogEntries.ForSecurityEvent(id, at, status, actor, method, path, reason, remoteIp));
+            });
         }
         catch (Exception ex)
         {

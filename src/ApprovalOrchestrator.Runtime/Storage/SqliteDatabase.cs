@@ -81,6 +81,8 @@ public sealed class SqliteDatabase
         }
 
         connection.Execute(reader.ReadToEnd(), transaction: tx);
+        // Rows written before the signed log existed (or by an older binary) get their leaves now, before anything else writes.
+        Audit.LogSources.Backfill(connection, tx);
         tx.Commit();
     }
 

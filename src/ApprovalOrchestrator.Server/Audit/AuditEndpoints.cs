@@ -16,6 +16,7 @@ public static class AuditEndpoints
         group.MapGet("/", ExportAsync);
         group.MapGet("/verify", VerifyAsync);
         group.MapGet("/security", SecurityAsync);
+        app.MapAuditLog();
     }
 
     /// <summary>The trail of one request, or of every request matching the filter (status, risk, requester, agent, from, to).</summary>

@@ -21,7 +21,8 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<DefinitionsHealthCheck>("definitions", tags: [ReadyTag])
-            .AddCheck<BusHealthCheck>("bus", tags: [ReadyTag]);
+            .AddCheck<BusHealthCheck>("bus", tags: [ReadyTag])
+            .AddCheck<Audit.AuditLogHealthCheck>("audit-log", tags: [ReadyTag]);
         return services;
     }
 
