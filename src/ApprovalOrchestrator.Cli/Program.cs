@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ApprovalOrchestrator.Cli.Approvals;
+using ApprovalOrchestrator.Cli.Audit;
 using ApprovalOrchestrator.Cli.Definitions;
 using ApprovalOrchestrator.Cli.Identity;
 using ApprovalOrchestrator.Cli.Publish;
@@ -19,5 +20,6 @@ var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integratin
     DelegateCommand.CreateList(),
     WithdrawCommand.Create(),
     DefinitionsCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

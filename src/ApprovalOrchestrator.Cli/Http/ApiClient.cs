@@ -36,7 +36,17 @@ public sealed class ApiClient : IDisposable
             new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(source, new System.Text.UTF8Encoding(false), isJson ? "application/json" : "application/yaml") },
             cancellationToken);
 
+    /// <summary>A text answer as it is (a signed checkpoint note: its bytes are what is signed).</summary>
+    public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        SendTextAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var text = await SendTextAsync(request, cancellationToken);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<string> SendTextAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -62,7 +72,7 @@ public sealed class ApiClient : IDisposable
                     throw new ApiException((int)response.StatusCode, Describe(response.StatusCode, text));
                 }
 
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+                return text;
             }
         }
     }
