@@ -43,6 +43,11 @@ public sealed class CheckpointService : IDisposable
     /// </summary>
     public async Task<StoredCheckpoint> SignAsync()
     {
+        if (Problem is { } refused)
+        {
+            throw new AuditLogBrokenException(refused); // sticky until an operator resolves it and restarts
+        }
+
         var signer = _signer.Value;
         var signed = await _database.InTransactionAsync(async (connection, tx) =>
         {

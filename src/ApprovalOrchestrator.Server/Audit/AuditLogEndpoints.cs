@@ -94,9 +94,9 @@ public static class AuditLogEndpoints
         {
             return Problems.Validation([new FieldError("since", ex.Message)]);
         }
-        catch (AuditLogBrokenException)
+        catch (AuditLogBrokenException ex)
         {
-            return Refused(checkpoints);
+            return Refused(checkpoints, ex.Message);
         }
     }
 
@@ -117,9 +117,9 @@ public static class AuditLogEndpoints
         {
             return Problems.Validation([new FieldError("since", ex.Message)]);
         }
-        catch (AuditLogBrokenException)
+        catch (AuditLogBrokenException ex)
         {
-            return Refused(checkpoints);
+            return Refused(checkpoints, ex.Message);
         }
     }
 
@@ -139,8 +139,8 @@ public static class AuditLogEndpoints
 
     private static IResult Bundle(EvidenceBundle bundle) => Results.Text(bundle.ToJson(), "application/json", Encoding.UTF8);
 
-    private static IResult Refused(CheckpointService checkpoints) =>
-        Problems.Status(StatusCodes.Status503ServiceUnavailable, "The audit log refuses to sign", checkpoints.Problem ?? "The audit log is not consistent with its checkpoints.");
+    private static IResult Refused(CheckpointService checkpoints, string? why = null) =>
+        Problems.Status(StatusCodes.Status503ServiceUnavailable, "The audit log cannot prove its history", checkpoints.Problem ?? why ?? "The audit log is not consistent with its checkpoints.");
 
     private static void Require(long? value, string field, List<FieldError> errors)
     {

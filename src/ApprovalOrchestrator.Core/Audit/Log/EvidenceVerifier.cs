@@ -135,6 +135,31 @@ public static class EvidenceVerifier
             return $"the earlier bundle does not verify: {earlier.Error}";
         }
 
+        // For the same subject, missing, moved or changed events first: they name what was done. The consistency check
+        // then catches any other rewrite.
+        if (previous.Subject == bundle.Subject)
+        {
+            var byLeaf = bundle.Events.Where(e => e.Entry is not null).ToDictionary(e => e.LeafIndex, e => e.Entry!);
+            var byEntry = bundle.Events.Where(e => e.Entry is not null).GroupBy(e => e.Entry!).ToDictionary(g => g.Key, g => g.First().LeafIndex);
+            foreach (var e in previous.Events.Where(e => e.Entry is not null))
+            {
+                var what = Describe(e.LeafIndex, JsonDocument.Parse(e.Entry!).RootElement);
+                if (byLeaf.TryGetValue(e.LeafIndex, out var current) && current == e.Entry)
+                {
+                    continue;
+                }
+
+                if (byEntry.TryGetValue(e.Entry!, out var moved))
+                {
+                    return $"{what}, in the earlier bundle, is at leaf {moved} now: the log was rebuilt, history was rewritten";
+                }
+
+                return byLeaf.ContainsKey(e.LeafIndex)
+                    ? $"{what} differs from the earlier bundle: it was altered"
+                    : $"{what}, in the earlier bundle, is missing now: it was deleted";
+            }
+        }
+
         var older = earlier.Checkpoint!;
         IReadOnlyList<byte[]>? proof = null;
         if (older.Size < checkpoint.Size)
@@ -150,21 +175,6 @@ public static class EvidenceVerifier
         if (LogConsistency.Check(older, checkpoint, proof) is { } inconsistent)
         {
             return $"against the earlier bundle: {inconsistent}";
-        }
-
-        var now = bundle.Events.Where(e => e.Entry is not null).ToDictionary(e => e.LeafIndex, e => e.Entry!);
-        foreach (var e in previous.Events.Where(e => e.Entry is not null))
-        {
-            var entry = JsonDocument.Parse(e.Entry!).RootElement;
-            if (!now.TryGetValue(e.LeafIndex, out var current))
-            {
-                return $"{Describe(e.LeafIndex, entry)}, in the earlier bundle, is missing now: it was deleted";
-            }
-
-            if (current != e.Entry)
-            {
-                return $"{Describe(e.LeafIndex, entry)} differs from the earlier bundle: it was altered";
-            }
         }
 
         return null;
