@@ -12,11 +12,14 @@ public static class AuditLog
 {
     public static async Task<long> AppendAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
     {
-        var index = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves", transaction: tx);
         var leaf = LogEntries.LeafHash(entry);
-        await connection.ExecuteAsync(
-            "INSERT INTO log_leaves (idx, leaf_hash, source, source_id, instance_id) VALUES (@index, @leaf, @source, @sourceId, @instance)",
-            new { index, leaf, source, sourceId, instance = instanceId?.ToString() },
+        var index = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO log_leaves (idx, leaf_hash, source, source_id, instance_id)
+            VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves), @leaf, @source, @sourceId, @instance)
+            RETURNING idx
+            """,
+            new { leaf, source, sourceId, instance = instanceId?.ToString() },
             tx);
         foreach (var (level, nodeIndex, hash) in MerkleTree.CompletedBy(new SqliteMerkleNodes(connection, tx), index, leaf))
         {
