@@ -69,7 +69,7 @@ internal static class AuditLogBench
                     tx);
                 if (withLog)
                 {
-                    var entry = LogEntries.ForRequestEvent(instance, 1, "classified", "policy", at, "default", 1, hash, data, hash, hash);
+                    var entry = LogEntries.ForRequestEvent(instance, 1, "classified", "policy", at, "default", 1, hash, LogEntries.ContentHash(data), hash, hash);
                     await AuditLog.AppendAsync(connection, tx, LogEntries.RequestEvent, id.ToString(CultureInfo.InvariantCulture), instance, entry);
                 }
 

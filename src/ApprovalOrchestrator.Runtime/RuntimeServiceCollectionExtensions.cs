@@ -45,6 +45,7 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<Audit.AuditLogOptions>(configuration.GetSection(Audit.AuditLogOptions.Section));
         services.AddSingleton<Audit.CheckpointService>();
         services.AddSingleton<Audit.EvidenceBuilder>();
+        services.AddSingleton<Audit.RetentionService>();
         services.AddHostedService<Audit.CheckpointScheduler>();
         services.AddGatewayClient(configuration);
 

@@ -19,4 +19,10 @@ public sealed class AuditLogOptions
 
     /// <summary>Where each new checkpoint is also appended, outside the database (put it on another volume). None when unset.</summary>
     public string? WitnessFile { get; set; }
+
+    /// <summary>
+    /// How long after a request of a definition (by id) ends its content may be erased; a definition without an entry
+    /// keeps its content for ever. <c>AuditLog:Retention:agent-action-approval=365.00:00:00</c>.
+    /// </summary>
+    public Dictionary<string, TimeSpan> Retention { get; set; } = new(StringComparer.Ordinal);
 }

@@ -44,7 +44,7 @@ internal static class AuditWriter
                 Hash = hash,
             },
             tx);
-        var entry = LogEntries.ForRequestEvent(instanceId, seq, kind, actor, atText, definition.Id, definition.Version, definition.Hash, dataJson, previous, hash);
+        var entry = LogEntries.ForRequestEvent(instanceId, seq, kind, actor, atText, definition.Id, definition.Version, definition.Hash, LogEntries.ContentHash(dataJson), previous, hash);
         await AuditLog.AppendAsync(connection, tx, LogEntries.RequestEvent, id.ToString(System.Globalization.CultureInfo.InvariantCulture), instanceId, entry);
     }
 }

@@ -56,7 +56,9 @@ public sealed class EvidenceBuilder(SqliteDatabase database, CheckpointService c
         var nodes = new SqliteMerkleNodes(connection, null);
         var events = rows.Select(r => r.Id is null
             ? new EvidenceEvent(r.LeafIndex, null, null, Proof(nodes, r.LeafIndex, latest.Size), "the log has this leaf but its audit_events row is gone")
-            : new EvidenceEvent(r.LeafIndex, r.Row().Entry(), r.Data, Proof(nodes, r.LeafIndex, latest.Size))).ToList();
+            : r.Row().Erased
+                ? new EvidenceEvent(r.LeafIndex, r.Row().Entry(), null, Proof(nodes, r.LeafIndex, latest.Size), Erased: "content erased under the retention policy; the entry keeps its hash")
+                : new EvidenceEvent(r.LeafIndex, r.Row().Entry(), r.Data, Proof(nodes, r.LeafIndex, latest.Size))).ToList();
         var consistency = since is { } m
             ? new EvidenceConsistency(m, MerkleTree.ConsistencyProof(nodes, m, latest.Size).Select(Convert.ToBase64String).ToList())
             : null;

@@ -65,5 +65,9 @@ internal static class LogSources
 internal sealed record AuditEventRow(
     long Id, string InstanceId, long Seq, string Kind, string Actor, string At, string DefinitionId, long DefinitionVersion, string DefinitionHash, string Data, string PrevHash, string Hash)
 {
-    public string Entry() => LogEntries.ForRequestEvent(Guid.Parse(InstanceId), (int)Seq, Kind, Actor, At, DefinitionId, (int)DefinitionVersion, DefinitionHash, Data, PrevHash, Hash);
+    public bool Erased => Core.Audit.ErasedContent.HashOf(Data) is not null;
+
+    public string Entry() => LogEntries.ForRequestEvent(
+        Guid.Parse(InstanceId), (int)Seq, Kind, Actor, At, DefinitionId, (int)DefinitionVersion, DefinitionHash,
+        Core.Audit.ErasedContent.HashOf(Data) ?? LogEntries.ContentHash(Data), PrevHash, Hash);
 }

@@ -17,6 +17,7 @@ public static class AuditEndpoints
         group.MapGet("/verify", VerifyAsync);
         group.MapGet("/security", SecurityAsync);
         app.MapAuditLog();
+        app.MapRetention();
     }
 
     /// <summary>The trail of one request, or of every request matching the filter (status, risk, requester, agent, from, to).</summary>

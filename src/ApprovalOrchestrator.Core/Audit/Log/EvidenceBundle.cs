@@ -36,9 +36,10 @@ public sealed record EvidenceSubject(Guid? RequestId = null, string? Agent = nul
 /// <summary>
 /// One leaf. <see cref="Entry"/> is the canonical entry text (its UTF-8 bytes are the leaf); <see cref="Data"/> the
 /// event's content, which hashes to the entry's dataHash. <see cref="Missing"/> says why the server could not give an
-/// entry the log has a leaf for (its row is gone).
+/// entry the log has a leaf for (its row is gone); <see cref="Erased"/> why <see cref="Data"/> is absent while the entry
+/// (and its dataHash) is present.
 /// </summary>
-public sealed record EvidenceEvent(long LeafIndex, string? Entry, string? Data, IReadOnlyList<string> InclusionProof, string? Missing = null);
+public sealed record EvidenceEvent(long LeafIndex, string? Entry, string? Data, IReadOnlyList<string> InclusionProof, string? Missing = null, string? Erased = null);
 
 /// <summary>RFC 9162 consistency proof from the tree of <see cref="FromSize"/> leaves to the bundle's checkpoint.</summary>
 public sealed record EvidenceConsistency(long FromSize, IReadOnlyList<string> Proof);

@@ -17,9 +17,10 @@ public static class LogEntries
     public const string Delegation = "delegation";
     public const string SecurityEvent = "security-event";
 
+    /// <param name="dataHash"><see cref="ContentHash"/> of the event's data (kept when the data is erased).</param>
     public static string ForRequestEvent(
         Guid instanceId, int seq, string kind, string actor, string at, string definitionId, int definitionVersion, string definitionHash,
-        string data, string prevHash, string chainHash) =>
+        string dataHash, string prevHash, string chainHash) =>
         Write(RequestEvent, w =>
         {
             w.WriteString("requestId", instanceId.ToString("D"));
@@ -30,7 +31,7 @@ public static class LogEntries
             w.WriteString("definitionId", definitionId);
             w.WriteNumber("definitionVersion", definitionVersion);
             w.WriteString("definitionHash", definitionHash);
-            w.WriteString("dataHash", ContentHash(data));
+            w.WriteString("dataHash", dataHash);
             w.WriteString("prevHash", prevHash);
             w.WriteString("chainHash", chainHash);
         });
