@@ -43,6 +43,7 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
         services.AddSingleton<Identity.SecurityEventLog>();
         services.Configure<Audit.AuditLogOptions>(configuration.GetSection(Audit.AuditLogOptions.Section));
+        services.AddHttpClient(Audit.CheckpointService.WitnessClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<Audit.CheckpointService>();
         services.AddSingleton<Audit.EvidenceBuilder>();
         services.AddSingleton<Audit.RetentionService>();

@@ -20,6 +20,9 @@ public sealed class AuditLogOptions
     /// <summary>Where each new checkpoint is also appended, outside the database (put it on another volume). None when unset.</summary>
     public string? WitnessFile { get; set; }
 
+    /// <summary>Where each new checkpoint is also POSTed (text/plain, the signed note), best effort: a witness or archive. None when unset.</summary>
+    public Uri? WitnessUrl { get; set; }
+
     /// <summary>
     /// How long after a request of a definition (by id) ends its content may be erased; a definition without an entry
     /// keeps its content for ever. <c>AuditLog:Retention:agent-action-approval=365.00:00:00</c>.

@@ -20,8 +20,11 @@ public sealed class CheckpointService : IDisposable
     private readonly AuditLogOptions _options;
     private readonly Lazy<NoteSigner> _signer;
 
-    public CheckpointService(SqliteDatabase database, TimeProvider clock, IOptions<AuditLogOptions> options, ILogger<CheckpointService> logger)
+    private readonly IHttpClientFactory? _http;
+
+    public CheckpointService(SqliteDatabase database, TimeProvider clock, IOptions<AuditLogOptions> options, ILogger<CheckpointService> logger, IHttpClientFactory? http = null)
     {
+        _http = http;
         _database = database;
         _clock = clock;
         _logger = logger;
@@ -207,9 +210,19 @@ public sealed class CheckpointService : IDisposable
         }
     }
 
-    /// <summary>Appends the signed note to the witness file (outside the database); a failure is logged, not fatal.</summary>
+    public const string WitnessClient = "audit-witness";
+
+    /// <summary>
+    /// Appends the signed note to the witness file and POSTs it to the witness URL (both outside the database); a
+    /// failure is logged, not fatal: the checkpoint is signed and stored either way.
+    /// </summary>
     private void Publish(StoredCheckpoint checkpoint)
     {
+        if (_options.WitnessUrl is { } url && _http is not null)
+        {
+            _ = PostAsync(url, checkpoint);
+        }
+
         if (_options.WitnessFile is not { Length: > 0 } file)
         {
             return;
@@ -226,6 +239,23 @@ public sealed class CheckpointService : IDisposable
     }
 
     private const string WitnessSeparator = "\n";
+
+    private async Task PostAsync(Uri url, StoredCheckpoint checkpoint)
+    {
+        try
+        {
+            using var client = _http!.CreateClient(WitnessClient);
+            using var response = await client.PostAsync(url, new StringContent(checkpoint.Note, System.Text.Encoding.UTF8, "text/plain"));
+            if (!response.IsSuccessStatusCode)
+            {
+                _logger.LogError("The witness at {Url} answered {Status} to checkpoint {Size}", url, (int)response.StatusCode, checkpoint.Size);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            _logger.LogError(ex, "Could not publish checkpoint {Size} to the witness at {Url}", checkpoint.Size, url);
+        }
+    }
 
     /// <summary>
     /// The notes of a witness file, oldest first: each is its text lines, a blank line, its "— " signature lines; a blank

@@ -117,6 +117,20 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task Each_new_checkpoint_is_posted_to_the_witness_url_as_the_signed_note()
+    {
+        await using var witness = await Testing.FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?> { ["AuditLog:WitnessUrl"] = witness.BaseUrl + "/witness" });
+        await AuditEvidence.CompletedRequestAsync(host);
+        var note = await (await host.Admin.PostAsync("/api/audit/log/checkpoint", null, Ct)).Content.ReadAsStringAsync(Ct);
+
+        await witness.WaitForRequestsAsync("/witness", 1, TimeSpan.FromSeconds(20));
+        var posted = witness.RequestsTo("/witness")[^1];
+        Assert.Equal("POST", posted.Method);
+        Assert.Equal(note, posted.RawBody);
+    }
+
+    [Fact]
     public async Task Evidence_for_a_requester_covers_only_their_requests_and_verifies()
     {
         await using var host = await OrchestratorHost.StartAsync();
