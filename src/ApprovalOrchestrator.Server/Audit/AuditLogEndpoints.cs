@@ -54,12 +54,9 @@ public static class AuditLogEndpoints
 
     private static async Task<IResult> InclusionAsync(long? index, long? size, CheckpointService checkpoints)
     {
-        var errors = new List<FieldError>();
-        Require(index, "index", errors);
-        Require(size, "size", errors);
-        if (errors.Count > 0)
+        if (Missing((index, "index"), (size, "size")) is { } problem)
         {
-            return Problems.Validation(errors);
+            return problem;
         }
 
         return await checkpoints.InclusionAsync(index!.Value, size!.Value) is { } proof
@@ -69,12 +66,9 @@ public static class AuditLogEndpoints
 
     private static async Task<IResult> ConsistencyAsync(long? from, long? to, CheckpointService checkpoints)
     {
-        var errors = new List<FieldError>();
-        Require(from, "from", errors);
-        Require(to, "to", errors);
-        if (errors.Count > 0)
+        if (Missing((from, "from"), (to, "to")) is { } problem)
         {
-            return Problems.Validation(errors);
+            return problem;
         }
 
         return await checkpoints.ConsistencyAsync(from!.Value, to!.Value) is { } proof
@@ -142,11 +136,9 @@ public static class AuditLogEndpoints
     private static IResult Refused(CheckpointService checkpoints, string? why = null) =>
         Problems.Status(StatusCodes.Status503ServiceUnavailable, "The audit log cannot prove its history", checkpoints.Problem ?? why ?? "The audit log is not consistent with its checkpoints.");
 
-    private static void Require(long? value, string field, List<FieldError> errors)
-    {
-        if (value is null)
-        {
-            errors.Add(new FieldError(field, "is required (a tree position, 0 or more)."));
-        }
-    }
+    /// <summary>400 naming every absent tree position, or null when all are given.</summary>
+    private static IResult? Missing(params (long? Value, string Field)[] parameters) =>
+        parameters.Where(p => p.Value is null).Select(p => new FieldError(p.Field, "is required (a tree position, 0 or more).")).ToList() is { Count: > 0 } errors
+            ? Problems.Validation(errors)
+            : null;
 }
