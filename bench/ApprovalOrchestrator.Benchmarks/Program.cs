@@ -3,6 +3,12 @@ using ApprovalOrchestrator.Benchmarks;
 using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Testing;
 
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- audit-log [--events 20000] [--large 1000000]: the signed log's cost per event
+if (args.FirstOrDefault() == "audit-log")
+{
+    return await AuditLogBench.RunAsync(args);
+}
+
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--requests 2000] [--inflight 100] [--warmup 50] [--url amqp://...] [--timeout 600] [--keep]
 var options = Options.Parse(args);
 if (options is null)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ApprovalOrchestrator.Cli.Approvals;
 using ApprovalOrchestrator.Cli.Bindings;
+using ApprovalOrchestrator.Cli.Audit;
 using ApprovalOrchestrator.Cli.Definitions;
 using ApprovalOrchestrator.Cli.Identity;
 using ApprovalOrchestrator.Cli.Publish;
@@ -21,5 +22,6 @@ var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integratin
     WithdrawCommand.Create(),
     DefinitionsCommand.Create(),
     BindingsCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -54,6 +54,12 @@ public static class RuntimeServiceCollectionExtensions
         services.Configure<Retention.RetentionOptions>(configuration.GetSection(Retention.RetentionOptions.Section));
         services.AddSingleton<Retention.RetentionPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionPurge>());
+        services.Configure<Audit.AuditLogOptions>(configuration.GetSection(Audit.AuditLogOptions.Section));
+        services.AddHttpClient(Audit.CheckpointService.WitnessClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<Audit.CheckpointService>();
+        services.AddSingleton<Audit.EvidenceBuilder>();
+        services.AddSingleton<Audit.RetentionService>();
+        services.AddHostedService<Audit.CheckpointScheduler>();
         services.AddGatewayClient(configuration);
 
         SqliteDatabase.InitializeProvider();

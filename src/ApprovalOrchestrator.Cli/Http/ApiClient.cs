@@ -41,8 +41,17 @@ public sealed class ApiClient : IDisposable
         SendAsync(
             new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, new System.Text.UTF8Encoding(false), "application/json") },
             cancellationToken);
+    /// <summary>A text answer as it is (a signed checkpoint note: its bytes are what is signed).</summary>
+    public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        SendTextAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var text = await SendTextAsync(request, cancellationToken);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<string> SendTextAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -68,7 +77,7 @@ public sealed class ApiClient : IDisposable
                     throw new ApiException((int)response.StatusCode, Describe(response.StatusCode, text));
                 }
 
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+                return text;
             }
         }
     }

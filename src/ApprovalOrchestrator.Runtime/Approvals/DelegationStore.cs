@@ -21,23 +21,27 @@ public sealed class DelegationStore(SqliteDatabase database, TimeProvider clock)
                 return cycle;
             }
 
+            var row = new
+            {
+                Id = grant.Id.ToString(),
+                grant.Delegator,
+                grant.Delegate,
+                Groups = Json.Serialize(grant.DelegatorGroups),
+                StartsAt = Timestamps.ToText(grant.StartsAt),
+                EndsAt = Timestamps.ToText(grant.EndsAt),
+                CreatedBy = createdBy,
+                CreatedAt = Timestamps.ToText(clock.GetUtcNow()),
+            };
             await connection.ExecuteAsync(
                 """
                 INSERT INTO delegations (id, delegator, delegate, delegator_groups, starts_at, ends_at, created_by, created_at)
                 VALUES (@Id, @Delegator, @Delegate, @Groups, @StartsAt, @EndsAt, @CreatedBy, @CreatedAt)
                 """,
-                new
-                {
-                    Id = grant.Id.ToString(),
-                    grant.Delegator,
-                    grant.Delegate,
-                    Groups = Json.Serialize(grant.DelegatorGroups),
-                    StartsAt = Timestamps.ToText(grant.StartsAt),
-                    EndsAt = Timestamps.ToText(grant.EndsAt),
-                    CreatedBy = createdBy,
-                    CreatedAt = Timestamps.ToText(clock.GetUtcNow()),
-                },
+                row,
                 tx);
+            // In the signed audit log too, in the same transaction (docs/audit.md).
+            await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.Delegation, row.Id, null,
+                Core.Audit.Log.LogEntries.ForDelegation(row.Id, row.Delegator, row.Delegate, row.Groups, row.StartsAt, row.EndsAt, row.CreatedBy, row.CreatedAt));
             return (IReadOnlyList<string>?)null;
         });
 

@@ -1,12 +1,13 @@
 using System.Data;
 using ApprovalOrchestrator.Core.Audit;
+using ApprovalOrchestrator.Core.Audit.Log;
 using ApprovalOrchestrator.Core.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
 
 namespace ApprovalOrchestrator.Runtime.Audit;
 
-/// <summary>Appends to an instance's hash chain inside the step's transaction.</summary>
+/// <summary>Appends to an instance's hash chain, and to the signed log, inside the step's transaction.</summary>
 internal static class AuditWriter
 {
     public static async Task AppendAsync(
@@ -19,12 +20,14 @@ internal static class AuditWriter
         var previous = head?.Hash ?? AuditChain.Genesis;
         // Hash the instant exactly as it will be read back, so verification recomputes the same text.
         var stored = Timestamps.Parse(Timestamps.ToText(at));
+        var atText = Timestamps.ToText(stored);
         var dataJson = Json.Serialize(data);
         var hash = AuditChain.ComputeHash(previous, instanceId, seq, kind, actor, stored, definition.Id, definition.Version, definition.Hash, dataJson);
-        await connection.ExecuteAsync(
+        var id = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO audit_events (instance_id, seq, kind, actor, at, definition_id, definition_version, definition_hash, data, prev_hash, hash)
-            VALUES (@InstanceId, @Seq, @Kind, @Actor, @At, @DefinitionId, @DefinitionVersion, @DefinitionHash, @Data, @PrevHash, @Hash)
+            VALUES (@InstanceId, @Seq, @Kind, @Actor, @At, @DefinitionId, @DefinitionVersion, @DefinitionHash, @Data, @PrevHash, @Hash);
+            SELECT last_insert_rowid();
             """,
             new
             {
@@ -32,7 +35,7 @@ internal static class AuditWriter
                 Seq = seq,
                 Kind = kind,
                 Actor = actor,
-                At = Timestamps.ToText(stored),
+                At = atText,
                 DefinitionId = definition.Id,
                 DefinitionVersion = definition.Version,
                 DefinitionHash = definition.Hash,
@@ -41,5 +44,7 @@ internal static class AuditWriter
                 Hash = hash,
             },
             tx);
+        var entry = LogEntries.ForRequestEvent(instanceId, seq, kind, actor, atText, definition.Id, definition.Version, definition.Hash, LogEntries.ContentHash(dataJson), previous, hash);
+        await AuditLog.AppendAsync(connection, tx, LogEntries.RequestEvent, id.ToString(System.Globalization.CultureInfo.InvariantCulture), instanceId, entry);
     }
 }

@@ -305,15 +305,22 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
         return row is null ? null : ToInfo(row);
     }
 
-    private static Task AddEventAsync(
-        SqliteConnection connection, IDbTransaction tx, string kind, string? id, int? version, Guid? draftId, string hash, string author, string? comment, string at, object? data = null) =>
-        connection.ExecuteAsync(
+    private static async Task AddEventAsync(
+        SqliteConnection connection, IDbTransaction tx, string kind, string? id, int? version, Guid? draftId, string hash, string author, string? comment, string at, object? data = null)
+    {
+        var json = JsonSerializer.Serialize(data ?? new { });
+        var seq = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO definition_events (kind, definition_id, version, draft_id, hash, author, comment, at, data)
-            VALUES (@kind, @id, @version, @draft, @hash, @author, @comment, @at, @data)
+            VALUES (@kind, @id, @version, @draft, @hash, @author, @comment, @at, @data);
+            SELECT last_insert_rowid();
             """,
-            new { kind, id, version, draft = draftId?.ToString(), hash, author, comment, at, data = JsonSerializer.Serialize(data ?? new { }) },
+            new { kind, id, version, draft = draftId?.ToString(), hash, author, comment, at, data = json },
             tx);
+        // In the signed audit log too, in the same transaction (docs/audit.md).
+        await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.DefinitionEvent, seq.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+            Core.Audit.Log.LogEntries.ForDefinitionEvent(seq, kind, id, version, draftId?.ToString(), hash, author, comment, at, json));
+    }
 
     // Best effort for an invalid draft, so drafts can still be listed under their definition.
     private static string? TryReadId(string source)

@@ -103,10 +103,22 @@ public sealed class SecurityEventLog
 
             try
             {
-                await _database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(
-                    "INSERT INTO security_events (at, last_at, status, actor, method, path, reason, remote_ip, count) VALUES (@At, @LastAt, @Status, @Actor, @Method, @Path, @Reason, @RemoteIp, @Count)",
-                    rows,
-                    tx));
+                await _database.InTransactionAsync(async (connection, tx) =>
+                {
+                    foreach (var row in rows)
+                    {
+                        var id = await connection.ExecuteScalarAsync<long>(
+                            "INSERT INTO security_events (at, last_at, status, actor, method, path, reason, remote_ip, count) VALUES (@At, @LastAt, @Status, @Actor, @Method, @Path, @Reason, @RemoteIp, @Count); SELECT last_insert_rowid();",
+                            row,
+                            tx);
+                        // In the signed audit log too, in the same transaction (docs/audit.md). The leaf covers the
+                        // first refusal of the row; count and last_at of the aggregate are not signed.
+                        await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.SecurityEvent, id.ToString(System.Globalization.CultureInfo.InvariantCulture), null,
+                            Core.Audit.Log.LogEntries.ForSecurityEvent(id, row.At, row.Status, row.Actor, row.Method, row.Path, row.Reason, row.RemoteIp));
+                    }
+
+                    return 0;
+                });
             }
             catch (Exception ex)
             {

@@ -96,6 +96,8 @@ public sealed class SqliteDatabase
                 tx);
         }
 
+        // Rows written before the signed log existed (or by an older binary) get their leaves now, before anything else writes.
+        Audit.LogSources.Backfill(connection, tx);
         tx.Commit();
     }
 

@@ -16,6 +16,8 @@ public static class AuditEndpoints
         group.MapGet("/", ExportAsync);
         group.MapGet("/verify", VerifyAsync);
         group.MapGet("/security", SecurityAsync);
+        app.MapAuditLog();
+        app.MapRetention();
     }
 
     /// <summary>The trail of one request, or of every request matching the filter (status, risk, requester, agent, from, to).</summary>
@@ -26,12 +28,12 @@ public static class AuditEndpoints
         format ??= "jsonl";
         if (!AuditExport.IsFormat(format))
         {
-            return Problems.Validation([new FieldError("format", "must be jsonl or csv.")]);
+            return Problems.Validation([new FieldError("format", "must be jsonl, csv or sheet.")]);
         }
 
         var filter = new RequestFilter(status, risk, requester, agent, from, to);
         var events = requestId is not null || filter.IsEmpty ? queries.AuditStreamAsync(requestId) : queries.AuditStreamAsync(filter);
-        await AuditExport.WriteAsync(http.Response, format, requestId is null ? "audit" : $"audit-{requestId}", events);
+        await AuditExport.WriteAsync(http.Response, format, requestId is null ? "audit" : $"audit-{requestId}", events, queries);
         return Results.Empty;
     }
 

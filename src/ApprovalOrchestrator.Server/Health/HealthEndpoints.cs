@@ -23,7 +23,8 @@ public static class HealthEndpoints
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<DefinitionsHealthCheck>("definitions", tags: [ReadyTag])
             .AddCheck<BusHealthCheck>("bus", tags: [ReadyTag])
-            .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag]);
+            .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag])
+            .AddCheck<Audit.AuditLogHealthCheck>("audit-log", tags: [ReadyTag]);
         return services;
     }
 

@@ -383,6 +383,8 @@ public sealed class PolicyChoiceTests
 
     private static async Task<List<string>> SecurityReasonsAsync(OrchestratorHost host)
     {
+        // Refusals are written off the request path: flush what is queued first.
+        await host.Services.GetRequiredService<ApprovalOrchestrator.Runtime.Identity.SecurityEventLog>().FlushAsync();
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.DatabasePath}");
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();

@@ -6,7 +6,6 @@ using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
 using MassTransit;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApprovalOrchestrator.Integration.Tests.Adversarial;
@@ -112,73 +111,6 @@ public sealed class RequestIdOwnershipTests
 
         var owners = await WaitForAsync(host, "bus-7", 2);
         Assert.Equal(["alice", "mallory"], owners);
-    }
-
-    [Fact]
-    public async Task A_database_created_with_the_old_global_request_id_index_is_migrated_and_keeps_its_requests()
-    {
-        var path = OrchestratorHost.NewDatabasePath();
-        Guid old;
-        await using (var first = await OrchestratorHost.StartAsync(path))
-        {
-            old = await first.SubmitOkAsync(Text, requester: "alice", requestId: "legacy-1");
-            await first.OpenTaskIdAsync(old);
-        }
-
-        RewindToGlobalRequestIdIndex(path);
-
-        await using var host = await OrchestratorHost.StartAsync(path);
-        Assert.Equal("alice", (await host.GetRequestAsync(old)).GetProperty("requester").GetString());
-        var (mine, mineBody) = await host.SubmitAsync(new { requestId = "legacy-1", requester = "mallory", text = Text });
-        var (dup, dupBody) = await host.SubmitAsync(new { requestId = "legacy-1", requester = "alice", text = Text });
-
-        Assert.Equal(HttpStatusCode.Accepted, mine.StatusCode);
-        Assert.NotEqual(old, mineBody.GetProperty("id").GetGuid());
-        Assert.True(dupBody.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(old, dupBody.GetProperty("id").GetGuid());
-        Assert.Equal(HttpStatusCode.Accepted, dup.StatusCode);
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
-        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'instances_before_requester_scope'"));
-        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_instances_status', 'ix_instances_created')"));
-    }
-
-    /// <summary>Gives the instances table the shape today's code created before this change: an inline UNIQUE on request_id.</summary>
-    private static void RewindToGlobalRequestIdIndex(string path)
-    {
-        SqliteDatabase.InitializeProvider();
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        connection.Execute(
-            """
-            BEGIN;
-            DROP INDEX ux_instances_requester_request;
-            DROP INDEX ix_instances_status;
-            DROP INDEX ix_instances_created;
-            ALTER TABLE instances RENAME TO instances_new_shape;
-            CREATE TABLE instances (
-                id                  TEXT    NOT NULL PRIMARY KEY,
-                request_id          TEXT    NOT NULL UNIQUE,
-                fingerprint         TEXT    NOT NULL,
-                status              TEXT    NOT NULL,
-                risk                TEXT,
-                requester           TEXT    NOT NULL,
-                agent_id            TEXT    NOT NULL,
-                definition_id       TEXT    NOT NULL,
-                definition_version  INTEGER NOT NULL,
-                definition_hash     TEXT    NOT NULL,
-                version             INTEGER NOT NULL,
-                created_at          TEXT    NOT NULL,
-                updated_at          TEXT    NOT NULL,
-                state               TEXT    NOT NULL
-            );
-            CREATE INDEX ix_instances_status ON instances (status, updated_at);
-            CREATE INDEX ix_instances_created ON instances (created_at);
-            INSERT INTO instances SELECT * FROM instances_new_shape;
-            DROP TABLE instances_new_shape;
-            DELETE FROM schema_version WHERE version >= 3; -- as a database from before migration 3 would be
-            COMMIT;
-            """);
-        Assert.Equal(1, connection.ExecuteScalar<int>("SELECT COUNT(*) FROM pragma_index_list('instances') WHERE \"unique\" = 1 AND origin = 'u'"));
     }
 
     /// <summary>The requesters of the instances under <paramref name="requestId"/>, once there are <paramref name="count"/>.</summary>

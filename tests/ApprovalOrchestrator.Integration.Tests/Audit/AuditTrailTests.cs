@@ -29,6 +29,30 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task The_sheet_export_has_one_flat_row_per_event_with_the_requests_context_and_no_formulas()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        var id = await host.SubmitOkAsync("Send the invoice to the vendor.", requester: "@mallory");
+        var taskId = await host.OpenTaskIdAsync(id);
+        var (decided, body) = await host.DecideAsync(taskId, "tom", "team-leads", "reject", comment: "=cmd|' /C calc'!A0 wrong vendor");
+        Assert.True(decided.IsSuccessStatusCode, body.ToString());
+        await host.WaitForStatusAsync(id, "rejected");
+
+        var sheet = await host.Client.GetStringAsync($"/api/audit?format=sheet&requestId={id}", TestContext.Current.CancellationToken);
+        var rows = sheet.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
+        Assert.Equal("time,request,requester,agent,tool,kind,actor,on_behalf_of,risk,decision,comment,status,definition_version", rows[0]);
+        var decision = Assert.Single(rows.Skip(1), r => r.Contains(",decision,", StringComparison.Ordinal));
+        Assert.Contains(",'@mallory,", decision, StringComparison.Ordinal);
+        Assert.Contains(",tom,", decision, StringComparison.Ordinal);
+        Assert.Contains("'=cmd", decision, StringComparison.Ordinal);
+        Assert.Contains(",rejected,", decision, StringComparison.Ordinal);
+        Assert.DoesNotContain(",=", sheet, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", sheet, StringComparison.Ordinal); // no JSON cell
+        var jsonl = await host.Client.GetStringAsync($"/api/audit?format=jsonl&requestId={id}", TestContext.Current.CancellationToken);
+        Assert.Equal(jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, rows.Count - 1);
+    }
+
+    [Fact]
     public async Task The_hash_chain_verifies_and_an_edited_event_is_detected()
     {
         await using var host = await OrchestratorHost.StartAsync();

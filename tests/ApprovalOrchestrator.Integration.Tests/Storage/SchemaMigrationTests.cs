@@ -38,8 +38,11 @@ public sealed class SchemaMigrationTests
         var (response, body) = await server.DecideAsync(task, "tina", "team-leads", "approve");
         Assert.True(response.IsSuccessStatusCode, body.ToString());
         await server.WaitForStatusAsync(amber, "dry-run");
-        var fresh = await server.SubmitOkAsync("Summarize the release notes.");
+        var fresh = await server.SubmitOkAsync("Summarize the release notes.", requestId: "shared-key");
         await server.WaitForStatusAsync(fresh, "dry-run");
+        // Migration 3 rebuilt `instances` without the release's global UNIQUE (request_id): another requester's key is theirs.
+        var other = await server.SubmitOkAsync("Summarize the release notes.", requester: "mallory", requestId: "shared-key");
+        Assert.NotEqual(fresh, other);
         var verify = await server.Admin.GetFromJsonAsync<JsonElement>("/api/audit/verify", TestContext.Current.CancellationToken);
         Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
     }

@@ -59,7 +59,7 @@ public sealed class IndexModel(RequestQueries queries) : ConsolePage
 
         var filter = Filter();
         var events = RequestId is { } one ? queries.AuditStreamAsync(one) : filter.IsEmpty ? queries.AuditStreamAsync((Guid?)null) : queries.AuditStreamAsync(filter);
-        await AuditExport.WriteAsync(Response, format, RequestId is { } id ? $"audit-{id}" : "audit", events);
+        await AuditExport.WriteAsync(Response, format, RequestId is { } id ? $"audit-{id}" : "audit", events, queries);
         return new EmptyResult();
     }
 

@@ -1,0 +1,35 @@
+using System.Data;
+using ApprovalOrchestrator.Core.Audit.Log;
+using Dapper;
+
+namespace ApprovalOrchestrator.Runtime.Audit;
+
+/// <summary>
+/// Appends leaves to the signed audit log inside the caller's write transaction, so a row and its leaf commit or roll
+/// back together. The index is MAX(idx)+1 read in that transaction: SQLite has one writer, so no two appends race.
+/// </summary>
+public static class AuditLog
+{
+    public static async Task<long> AppendAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
+    {
+        var leaf = LogEntries.LeafHash(entry);
+        var index = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO log_leaves (idx, leaf_hash, source, source_id, instance_id)
+            VALUES ((SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves), @leaf, @source, @sourceId, @instance)
+            RETURNING idx
+            """,
+            new { leaf, source, sourceId, instance = instanceId?.ToString() },
+            tx);
+        foreach (var (level, nodeIndex, hash) in MerkleTree.CompletedBy(new SqliteMerkleNodes(connection, tx), index, leaf))
+        {
+            await connection.ExecuteAsync("INSERT INTO log_nodes (level, idx, hash) VALUES (@level, @nodeIndex, @hash)", new { level, nodeIndex, hash }, tx);
+        }
+
+        return index;
+    }
+
+    /// <summary>The number of leaves (the next index).</summary>
+    public static Task<long> SizeAsync(IDbConnection connection, IDbTransaction? tx) =>
+        connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves", transaction: tx);
+}
