@@ -1,0 +1,187 @@
+namespace ApprovalOrchestrator.Core.Detection.Detectors;
+
+/// <summary>
+/// Telephone numbers, tuned for precision over recall because digit runs are everywhere (dates, prices, ids):
+/// <list type="bullet">
+/// <item>international: <c>+</c> (or <c>00</c>) and 8–15 digits in any grouping (E.164), except date shapes;</item>
+/// <item>North American: <c>(555) 123-4567</c>, <c>555-123-4567</c>, <c>555.123.4567</c>, <c>555 123 4567</c>
+/// (3-3-4 groups, area code 2–9, optional leading 1);</item>
+/// <item>national with a trunk 0: <c>020 7946 0958</c>, <c>01 23 45 67 89</c>, <c>(030) 1234567</c>,
+/// <c>06-12345678</c> — 9–12 digits in 2+ groups of 2+ digits;</item>
+/// <item>anything else of 9–15 digits (one run or groups) only right after a word such as <c>phone</c>, <c>tel</c>,
+/// <c>mobile</c>, <c>call</c>.</item>
+/// </list>
+/// Dots are accepted only as a whole number's separators in the 3-3-4 or five-pairs shapes (so versions and IPs
+/// are not phones); a run right after an order-like word (<c>order</c>, <c>invoice</c>, <c>ticket</c>, <c>#</c>…) is
+/// not a phone unless it starts with <c>+</c>.
+/// </summary>
+public sealed class PhoneDetector : IDetector
+{
+    private static readonly string[] PhoneWords =
+        ["phone", "tel", "telephone", "mobile", "mob", "cell", "call", "fax", "whatsapp", "sms", "text", "ring", "dial", "telefon", "téléphone", "móvil", "gsm"];
+
+    private static readonly string[] IdWords =
+        ["order", "invoice", "ticket", "ref", "reference", "id", "no", "nr", "po", "sku", "tracking", "account", "acct", "iban", "case", "build", "serial", "batch"];
+
+    public string Id => DetectorIds.Phone;
+
+    public string Canonical(string value) => new(value.Where(char.IsAsciiDigit).ToArray());
+
+    public IEnumerable<Finding> Find(string text)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            var startsRun = char.IsAsciiDigit(c) || ((c == '+' || c == '(') && char.IsAsciiDigit(Text.At(text, i + 1)));
+            if (!startsRun || !BoundaryBefore(text, i))
+            {
+                i++;
+                continue;
+            }
+
+            var run = DigitGroups.Read(text, i, phoneLike: true);
+            if (run.Count == 0)
+            {
+                i++;
+                continue;
+            }
+
+            var taken = Take(text, run);
+            if (taken > 0)
+            {
+                yield return new Finding(Id, run.Start, run.EndOf(taken) - run.Start);
+            }
+
+            i = run.End;
+        }
+    }
+
+    private static bool BoundaryBefore(string text, int i)
+    {
+        var p = Text.At(text, i - 1);
+        if (char.IsLetterOrDigit(p) || p is '_' or '#' or '@' or '$' or '€' or '£' or '¥' or '%' or '&' or '/' or '\\' or '+' or '=')
+        {
+            return false;
+        }
+
+        // "1.5", "3,000", "10:30", "2-3": the run continues a number.
+        return !(p is '.' or ',' or ':' or '-' && char.IsAsciiDigit(Text.At(text, i - 2)));
+    }
+
+    /// <summary>How many leading groups form a phone number (longest first), or 0.</summary>
+    private static int Take(string text, DigitGroups run)
+    {
+        var phoneContext = Text.KeywordBefore(text, run.Start, PhoneWords, 24);
+        var idContext = Text.At(text, run.Start - 1) == '#' || Text.KeywordBefore(text, run.Start, IdWords, 16);
+        for (var k = run.Count; k >= 1; k--)
+        {
+            // Trailing groups may be dropped only at a space: "555 123 4567 2 times", not "0123-456-7890-55".
+            if (k < run.Count && run.Groups[k].SeparatorBefore != ' ')
+            {
+                continue;
+            }
+
+            if (k == run.Count && !BoundaryAfter(text, run.EndOf(k)))
+            {
+                return 0;
+            }
+
+            if (Accept(run, k, phoneContext, idContext))
+            {
+                return k;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool BoundaryAfter(string text, int end)
+    {
+        var c = Text.At(text, end);
+        var next = Text.At(text, end + 1);
+        return !(char.IsLetterOrDigit(c) || c is '_' or '@' or '%' || (c is ':' or '/' && char.IsAsciiDigit(next)));
+    }
+
+    private static bool Accept(DigitGroups run, int k, bool phoneContext, bool idContext)
+    {
+        var digits = run.DigitCount(k);
+        var first = run.Digits(1);
+        var dots = false;
+        for (var i = 1; i < k; i++)
+        {
+            dots |= run.Groups[i].SeparatorBefore == '.';
+        }
+
+        if (dots && !run.SeparatorsAre(k, '.'))
+        {
+            return false;
+        }
+
+        if (run.Plus || (first.StartsWith("00", StringComparison.Ordinal) && k > 1))
+        {
+            var international = run.Plus ? digits : digits - 2;
+            return international is >= 8 and <= 15 && first[run.Plus ? 0 : 2] != '0' && !DateShaped(run, k) && (!dots || Pairs(run, k) || NorthAmerican(run, k));
+        }
+
+        if (idContext)
+        {
+            return false;
+        }
+
+        if (NorthAmerican(run, k))
+        {
+            return true;
+        }
+
+        if (first[0] == '0' && digits is >= 9 and <= 12 && k >= 2 && AllGroupsAtLeast(run, k, 2) && run.Groups[0].Length <= 5)
+        {
+            return !dots || Pairs(run, k);
+        }
+
+        return phoneContext && !dots && digits is >= 9 and <= 15 && (k == 1 || AllGroupsAtLeast(run, k, 2));
+    }
+
+    /// <summary>3-3-4 (optionally after a 1), area code 2–9, one separator kind after the area code.</summary>
+    private static bool NorthAmerican(DigitGroups run, int k)
+    {
+        var o = k == 4 && run.Groups[0].Length == 1 && run.Digits(1) == "1" && !run.Plus ? 1 : 0;
+        if (k - o != 3 || run.Groups[o].Length != 3 || run.Groups[o + 1].Length != 3 || run.Groups[o + 2].Length != 4)
+        {
+            return run.Plus && k == 4 && o == 0 && run.Groups[0].Length == 1 && run.Groups[1].Length == 3 && run.Groups[2].Length == 3 && run.Groups[3].Length == 4;
+        }
+
+        var area = run.Groups[o];
+        var text = run.Digits(o + 1);
+        if (text[o] is '0' or '1')
+        {
+            return false;
+        }
+
+        var last = run.Groups[o + 2].SeparatorBefore;
+        var middle = run.Groups[o + 1].SeparatorBefore;
+        return last is ' ' or '-' or '.' && (middle == last || (area.Parenthesized && middle is ' ' or ')'));
+    }
+
+    /// <summary>Five pairs, as French numbers are written (01 23 45 67 89 / 01.23.45.67.89).</summary>
+    private static bool Pairs(DigitGroups run, int k) =>
+        k == 5 && AllGroupsAtLeast(run, k, 2) && run.DigitCount(k) == 10;
+
+    private static bool AllGroupsAtLeast(DigitGroups run, int k, int length)
+    {
+        for (var i = 0; i < k; i++)
+        {
+            if (run.Groups[i].Length < length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>2026-12-02, 02.12.2026, 2026 12 02.</summary>
+    private static bool DateShaped(DigitGroups run, int k) =>
+        k == 3 && ((run.Groups[0].Length == 4 && run.Groups[1].Length <= 2 && run.Groups[2].Length <= 2)
+                   || (run.Groups[0].Length <= 2 && run.Groups[1].Length <= 2 && run.Groups[2].Length == 4));
+}
