@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace ApprovalOrchestrator.Core.Detection.Detectors;
 
 /// <summary>
@@ -13,7 +15,9 @@ namespace ApprovalOrchestrator.Core.Detection.Detectors;
 /// <see cref="MinEntropyAfterSecretWord"/> bits — hex and UUID-shaped secrets count there.</item>
 /// </list>
 /// Hex strings (git SHAs, hashes) and UUIDs have a single letter case, so without a secret word they are never
-/// high-entropy; neither is the payload of a <c>data:…;base64,</c> URI (an inline image is not a secret).
+/// high-entropy; neither is the payload of a <c>data:…;base64,</c> URI (an inline image is not a secret), the body of
+/// a certificate or public-key PEM block, an OpenSSH public key (<c>ssh-ed25519 AAAA…</c>), or a Stripe publishable
+/// key or object id (<c>pk_live_</c>, <c>price_</c>, <c>cus_</c>…).
 /// </summary>
 public sealed class HighEntropyDetector : IDetector
 {
@@ -33,6 +37,7 @@ public sealed class HighEntropyDetector : IDetector
 
     public IEnumerable<Finding> Find(string text)
     {
+        var publicBlocks = PublicPem.Matches(text).Select(m => (m.Index, End: m.Index + m.Length)).ToList();
         var i = 0;
         while (i < text.Length)
         {
@@ -56,22 +61,68 @@ public sealed class HighEntropyDetector : IDetector
 
             // Trailing '-' / '_' are punctuation more often than key material.
             var s = start;
-            while (s < end && text[s] is '-' or '_' or '/')
+            while (s < end && text[s] is '-' or '_')
             {
                 s++;
             }
 
             var e = end;
-            while (e > s && text[e - 1] is '-' or '_' or '/')
+            while (e > s && text[e - 1] is '-' or '_')
             {
                 e--;
             }
 
-            if (e - s >= MinLengthAfterSecretWord && !InDataUri(text, start) && Counts(text.AsSpan(s, e - s), Text.KeywordBefore(text, s, SecretWords, 24)))
+            if (e - s >= MinLengthAfterSecretWord && !InDataUri(text, start) && !PublicByDesign(text, s, publicBlocks) && Counts(text.AsSpan(s, e - s), Text.KeywordBefore(text, s, SecretWords, 24)))
             {
                 yield return new Finding(Id, s, (e == end ? i : e) - s);
             }
         }
+    }
+
+    /// <summary>
+    /// Certificates and public keys are base64 too but publish nothing secret; Stripe publishable keys are meant for
+    /// browsers.
+    /// </summary>
+    private const string PublicKinds = "(CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK|SSH2 PUBLIC KEY)";
+
+    private static readonly Regex PublicPem = new(
+        $@"-----BEGIN {PublicKinds}-----[\s\S]*?-----END {PublicKinds}-----", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    /// <summary>Stripe publishable keys and object ids: public by design.</summary>
+    private static readonly string[] PublicPrefixes =
+        ["pk_live_", "pk_test_", "price_", "prod_", "cus_", "pi_", "ch_", "sub_", "in_", "evt_", "acct_", "pm_", "seti_", "txn_", "re_", "po_", "src_", "tok_"];
+
+    /// <summary>An OpenSSH public key line: the base64 after the algorithm name is the public key.</summary>
+    private static readonly string[] SshPublicKeyTypes =
+        ["ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-nistp256 ", "ecdsa-sha2-nistp384 ", "ecdsa-sha2-nistp521 ", "sk-ssh-ed25519@openssh.com "];
+
+    private static bool PublicByDesign(string text, int start, List<(int Index, int End)> publicBlocks)
+    {
+        foreach (var (index, end) in publicBlocks)
+        {
+            if (start >= index && start < end)
+            {
+                return true;
+            }
+        }
+
+        foreach (var type in SshPublicKeyTypes)
+        {
+            if (start >= type.Length && text.AsSpan(start - type.Length, type.Length).Equals(type, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var prefix in PublicPrefixes)
+        {
+            if (text.AsSpan(start).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '_' or '-';

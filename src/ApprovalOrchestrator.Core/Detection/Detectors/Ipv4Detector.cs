@@ -6,14 +6,16 @@ namespace ApprovalOrchestrator.Core.Detection.Detectors;
 /// Dotted-quad IPv4 addresses (each part 0–255, no leading zeros), with an optional <c>/prefix</c> (CIDR) or
 /// <c>:port</c> left outside the finding. Not an address: part of a longer dotted run (<c>1.3.6.1.4.1</c>, OIDs), a
 /// quad right after <c>v</c> or a version word (<c>version</c>, <c>ver</c>, <c>release</c>, <c>build</c>,
-/// <c>firmware</c>, <c>sdk</c>, <c>runtime</c>) — so <c>v1.2.3.4</c> and <c>version 10.0.19041.1</c> stay, while a
+/// <c>firmware</c>, <c>sdk</c>, <c>runtime</c>) or a document-section word (<c>chapter</c>, <c>section</c>, <c>clause</c>, <c>§</c>…) — so <c>v1.2.3.4</c> and <c>version 10.0.19041.1</c> stay, while a
 /// bare <c>1.2.3.4</c> is an address (a four-part version with no such word is a known false positive).
 /// </summary>
 public sealed class Ipv4Detector : RegexDetector
 {
     private const string Octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
     private static readonly Regex Candidate = Compile($@"(?<v>{Octet}\.{Octet}\.{Octet}\.{Octet})");
-    private static readonly string[] VersionWords = ["version", "ver", "release", "build", "firmware", "sdk", "runtime", "v"];
+    // Words after which a dotted quad numbers a version or a section of a document, not a host.
+    private static readonly string[] VersionWords =
+        ["version", "ver", "release", "build", "firmware", "sdk", "runtime", "v", "chapter", "section", "clause", "paragraph", "step", "item", "§"];
 
     public override string Id => DetectorIds.Ipv4;
 

@@ -18,7 +18,8 @@ public sealed class PaymentCardDetector : IDetector
         var i = 0;
         while (i < text.Length)
         {
-            if (!char.IsAsciiDigit(text[i]) || char.IsLetterOrDigit(Text.At(text, i - 1))
+            // After '+' a digit run is a phone number; after "1." or "3," it continues a number.
+            if (!char.IsAsciiDigit(text[i]) || char.IsLetterOrDigit(Text.At(text, i - 1)) || Text.At(text, i - 1) == '+'
                 || (Text.At(text, i - 1) is '.' or ',' or '-' && char.IsAsciiDigit(Text.At(text, i - 2))))
             {
                 i++;

@@ -7,7 +7,7 @@ namespace ApprovalOrchestrator.Core.Detection.Detectors;
 /// <item>North American: <c>(555) 123-4567</c>, <c>555-123-4567</c>, <c>555.123.4567</c>, <c>555 123 4567</c>
 /// (3-3-4 groups, area code 2–9, optional leading 1);</item>
 /// <item>national with a trunk 0: <c>020 7946 0958</c>, <c>01 23 45 67 89</c>, <c>(030) 1234567</c>,
-/// <c>06-12345678</c> — 9–12 digits in 2+ groups of 2+ digits;</item>
+/// <c>06-12345678</c> — 9–12 digits, the groups after the first of 3+ digits unless all are pairs;</item>
 /// <item>anything else of 9–15 digits (one run or groups) only right after a word such as <c>phone</c>, <c>tel</c>,
 /// <c>mobile</c>, <c>call</c>.</item>
 /// </list>
@@ -21,7 +21,7 @@ public sealed class PhoneDetector : IDetector
         ["phone", "tel", "telephone", "mobile", "mob", "cell", "call", "fax", "whatsapp", "sms", "text", "ring", "dial", "telefon", "téléphone", "móvil", "gsm"];
 
     private static readonly string[] IdWords =
-        ["order", "invoice", "ticket", "ref", "reference", "id", "no", "nr", "po", "sku", "tracking", "account", "acct", "iban", "case", "build", "serial", "batch"];
+        ["order", "invoice", "ticket", "ref", "reference", "id", "no", "nr", "po", "sku", "tracking", "account", "acct", "iban", "case", "build", "serial", "batch", "nhs", "ssn", "sin", "tin", "vat", "ein", "isbn"];
 
     public string Id => DetectorIds.Phone;
 
@@ -134,9 +134,10 @@ public sealed class PhoneDetector : IDetector
             return true;
         }
 
-        if (first[0] == '0' && digits is >= 9 and <= 12 && k >= 2 && AllGroupsAtLeast(run, k, 2) && run.Groups[0].Length <= 5)
+        // After the trunk group, groups of 3+ digits (020 7946 0958) or five pairs (01 23 45 67 89): "078-05-1120" is not a phone.
+        if (first[0] == '0' && digits is >= 9 and <= 12 && k >= 2 && run.Groups[0].Length is >= 2 and <= 5)
         {
-            return !dots || Pairs(run, k);
+            return Pairs(run, k) || (!dots && AllGroupsAtLeast(run, k, 3, from: 1));
         }
 
         return phoneContext && !dots && digits is >= 9 and <= 15 && (k == 1 || AllGroupsAtLeast(run, k, 2));
@@ -167,9 +168,9 @@ public sealed class PhoneDetector : IDetector
     private static bool Pairs(DigitGroups run, int k) =>
         k == 5 && AllGroupsAtLeast(run, k, 2) && run.DigitCount(k) == 10;
 
-    private static bool AllGroupsAtLeast(DigitGroups run, int k, int length)
+    private static bool AllGroupsAtLeast(DigitGroups run, int k, int length, int from = 0)
     {
-        for (var i = 0; i < k; i++)
+        for (var i = from; i < k; i++)
         {
             if (run.Groups[i].Length < length)
             {
