@@ -37,6 +37,25 @@ internal sealed class DigitGroups
     /// <summary>The end of the whole run.</summary>
     public int End => Groups[^1].End;
 
+    /// <summary>
+    /// How many leading groups hold at most <paramref name="maxDigits"/> digits. Detectors try only those prefixes, so
+    /// a run of a million one-digit groups costs one pass, not a pass per prefix.
+    /// </summary>
+    public int GroupsWithin(int maxDigits)
+    {
+        var digits = 0;
+        for (var k = 0; k < Count; k++)
+        {
+            digits += Groups[k].Length;
+            if (digits > maxDigits)
+            {
+                return k;
+            }
+        }
+
+        return Count;
+    }
+
     public int DigitCount(int groups)
     {
         var n = 0;

@@ -27,7 +27,7 @@ public sealed class PaymentCardDetector : IDetector
             }
 
             var run = DigitGroups.Read(text, i, phoneLike: false);
-            for (var k = run.Count; k >= 1; k--)
+            for (var k = run.GroupsWithin(19); k >= 1; k--)
             {
                 var separator = k > 1 ? run.Groups[1].SeparatorBefore : ' ';
                 if (separator == '.' || !run.SeparatorsAre(k, separator)

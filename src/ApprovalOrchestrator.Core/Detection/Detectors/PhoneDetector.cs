@@ -74,7 +74,8 @@ public sealed class PhoneDetector : IDetector
     {
         var phoneContext = Text.KeywordBefore(text, run.Start, PhoneWords, 24);
         var idContext = Text.At(text, run.Start - 1) == '#' || Text.KeywordBefore(text, run.Start, IdWords, 16);
-        for (var k = run.Count; k >= 1; k--)
+        // E.164 allows 15 digits, plus a 00 international prefix.
+        for (var k = run.GroupsWithin(17); k >= 1; k--)
         {
             // Trailing groups may be dropped only at a space: "555 123 4567 2 times", not "0123-456-7890-55".
             if (k < run.Count && run.Groups[k].SeparatorBefore != ' ')
