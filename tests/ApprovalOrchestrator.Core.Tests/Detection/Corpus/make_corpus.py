@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes corpus.jsonl: labelled texts for DetectorCorpusTests. Deterministic (fixed seed); re-run after editing.
 
-Each line: {"text": ..., "expect": [{"id": detector id, "value": exact text}], "kind": what the line tests}.
+Each line: {"text": ..., "expect": [{"id": detector id, "value": exact text}], "kind": what the line tests}; known limits
+also carry "observed": what the detectors report instead, so the documented limits are checked too.
 Labels are the truth (what a careful human would call PII or a secret), not what the detectors happen to do."""
 import base64, json, os, random, string
 
@@ -9,8 +10,11 @@ rnd = random.Random(20261202)
 lines = []
 
 
-def add(text, expect=(), kind="positive"):
-    lines.append({"text": text, "expect": [{"id": i, "value": v} for i, v in expect], "kind": kind})
+def add(text, expect=(), kind="positive", observed=None):
+    line = {"text": text, "expect": [{"id": i, "value": v} for i, v in expect], "kind": kind}
+    if observed is not None:
+        line["observed"] = [{"id": i, "value": v} for i, v in observed]  # what the detectors do instead (known limits)
+    lines.append(line)
 
 
 def luhn_ok(s):
@@ -334,8 +338,8 @@ known_fp = [
     ("lottery draw 212 555 0100 tonight", [("phone", "212 555 0100")]),  # any 3-3-4 grouping is North American
     ("see RFC 1918 range 10.0.0.0", [("ipv4", "10.0.0.0")]),  # a network, not a host: still reported as ipv4 (kept on purpose)
 ]
-for text, _ in known_fp:
-    add(text, [], "known-false-positive")
+for text, got in known_fp:
+    add(text, [], "known-false-positive", got)
 known_miss = [
     ("write to john at example dot com", [("email", "john at example dot com")]),
     ("personnummer 8112189876", [("national-id.se", "8112189876")]),  # no separator
@@ -348,7 +352,7 @@ known_miss = [
     ("IBAN DE89-3704-0044-0532-0130-00 with dashes", [("iban", "DE89-3704-0044-0532-0130-00")]),
 ]
 for text, truth in known_miss:
-    add(text, truth, "known-miss")
+    add(text, truth, "known-miss", [])
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus.jsonl")
 with open(path, "w", encoding="utf-8") as f:
