@@ -15,27 +15,21 @@ public sealed class AadhaarDetector : IDetector
 
     public IEnumerable<Finding> Find(string text)
     {
-        var i = 0;
-        while (i < text.Length)
+        foreach (var run in DigitGroups.RunsIn(text, phoneLike: false, DigitGroups.StartsAfterBoundary))
         {
-            if (!char.IsAsciiDigit(text[i]) || char.IsLetterOrDigit(Text.At(text, i - 1)))
+            var printed = run.Count == 3 && run.Groups.All(g => g.Length == 4) && run.Groups[1].SeparatorBefore is ' ' or '-'
+                && run.SeparatorsAre(3, run.Groups[1].SeparatorBefore);
+            var bare = run.Count == 1 && run.Groups[0].Length == 12 && TextAround.KeywordBefore(text, run.Start, Words, 24);
+            if (!printed && !bare)
             {
-                i++;
                 continue;
             }
 
-            var run = DigitGroups.Read(text, i, phoneLike: false);
-            var end = run.End;
-            var printed = run.Count == 3 && run.Groups.All(g => g.Length == 4) && run.Groups[1].SeparatorBefore is ' ' or '-'
-                && run.SeparatorsAre(3, run.Groups[1].SeparatorBefore);
-            var bare = run.Count == 1 && run.Groups[0].Length == 12 && Text.KeywordBefore(text, i, Words, 24);
             var digits = run.Digits(run.Count);
-            if ((printed || bare) && digits[0] is >= '2' and <= '9' && !char.IsLetter(Text.At(text, end)) && Checksums.Verhoeff(digits))
+            if (digits[0] is >= '2' and <= '9' && !char.IsLetter(TextAround.At(text, run.End)) && Checksums.Verhoeff(digits))
             {
-                yield return new Finding(Id, i, end - i);
+                yield return new Finding(Id, run.Start, run.End - run.Start);
             }
-
-            i = end;
         }
     }
 }

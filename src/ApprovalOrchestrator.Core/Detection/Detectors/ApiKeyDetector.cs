@@ -41,8 +41,8 @@ public sealed class ApiKeyDetector : RegexDetector
     protected override (int Start, int Length)? Confirm(string text, Match match)
     {
         var v = match.Groups["v"];
-        var before = Text.At(text, v.Index - 1);
-        var after = Text.At(text, v.Index + v.Length);
+        var before = TextAround.At(text, v.Index - 1);
+        var after = TextAround.At(text, v.Index + v.Length);
         return char.IsAsciiLetterOrDigit(before) || before == '_' || char.IsAsciiLetterOrDigit(after)
             ? null
             : (v.Index, v.Length);

@@ -31,7 +31,7 @@ public sealed class CloudCredentialDetector : RegexDetector
     protected override (int Start, int Length)? Confirm(string text, Match match)
     {
         var v = match.Groups["v"];
-        var after = Text.At(text, v.Index + v.Length);
+        var after = TextAround.At(text, v.Index + v.Length);
         if (char.IsAsciiLetterOrDigit(after))
         {
             return null;

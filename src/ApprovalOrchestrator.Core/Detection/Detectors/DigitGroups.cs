@@ -95,6 +95,36 @@ internal sealed class DigitGroups
     }
 
     /// <summary>
+    /// Every run in <paramref name="text"/> that starts where <paramref name="startsRun"/> says, read once each: the scan
+    /// resumes after a run, so the whole text is one pass.
+    /// </summary>
+    public static IEnumerable<DigitGroups> RunsIn(string text, bool phoneLike, Func<string, int, bool> startsRun)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!startsRun(text, i))
+            {
+                i++;
+                continue;
+            }
+
+            var run = Read(text, i, phoneLike);
+            if (run.Count == 0)
+            {
+                i++;
+                continue;
+            }
+
+            yield return run;
+            i = run.End;
+        }
+    }
+
+    /// <summary>A digit with no letter or digit before it.</summary>
+    public static bool StartsAfterBoundary(string text, int i) => char.IsAsciiDigit(text[i]) && !char.IsLetterOrDigit(TextAround.At(text, i - 1));
+
+    /// <summary>
     /// Reads from <paramref name="start"/> (a digit, or '+' / '(' when <paramref name="phoneLike"/>): groups of digits
     /// with one space, '-' or '.' between them, and for phones parenthesised groups (<c>(0)</c>, <c>(555)</c>).
     /// </summary>
@@ -119,7 +149,7 @@ internal sealed class DigitGroups
                 j++;
             }
 
-            if (j == ds || (paren && Text.At(text, j) != ')'))
+            if (j == ds || (paren && TextAround.At(text, j) != ')'))
             {
                 break;
             }
@@ -132,8 +162,8 @@ internal sealed class DigitGroups
 
             g.Groups.Add(new Group(ds, de, j, separator, paren));
             i = j;
-            var c = Text.At(text, i);
-            var next = Text.At(text, i + 1);
+            var c = TextAround.At(text, i);
+            var next = TextAround.At(text, i + 1);
             if (c is ' ' or '-' or '.' && (char.IsAsciiDigit(next) || (phoneLike && next == '(')))
             {
                 separator = c;

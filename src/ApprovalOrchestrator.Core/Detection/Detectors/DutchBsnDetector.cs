@@ -15,24 +15,13 @@ public sealed class DutchBsnDetector : IDetector
 
     public IEnumerable<Finding> Find(string text)
     {
-        var i = 0;
-        while (i < text.Length)
+        foreach (var run in DigitGroups.RunsIn(text, phoneLike: false, DigitGroups.StartsAfterBoundary))
         {
-            if (!char.IsAsciiDigit(text[i]) || char.IsLetterOrDigit(Text.At(text, i - 1)))
+            if (run.DigitCount(run.Count) == 9 && !char.IsLetter(TextAround.At(text, run.End))
+                && Checksums.ElevenProof(run.Digits(run.Count)) && TextAround.KeywordBefore(text, run.Start, Words, 32))
             {
-                i++;
-                continue;
+                yield return new Finding(Id, run.Start, run.End - run.Start);
             }
-
-            var run = DigitGroups.Read(text, i, phoneLike: false);
-            var end = run.End;
-            if (run.DigitCount(run.Count) == 9 && !char.IsLetter(Text.At(text, end))
-                && Checksums.ElevenProof(run.Digits(run.Count)) && Text.KeywordBefore(text, i, Words, 32))
-            {
-                yield return new Finding(Id, i, end - i);
-            }
-
-            i = end;
         }
     }
 }

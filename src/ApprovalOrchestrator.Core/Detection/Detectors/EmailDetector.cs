@@ -28,14 +28,11 @@ public sealed class EmailDetector : RegexDetector
         var v = match.Groups["v"];
         var end = v.Index + v.Length;
         // The TLD must end the address: "a@b.com1" or "a@b.c-d" are not addresses we are sure of.
-        if (char.IsLetterOrDigit(Text.At(text, end)) || Text.At(text, end) == '-')
+        if (char.IsLetterOrDigit(TextAround.At(text, end)) || TextAround.At(text, end) == '-')
         {
             return null;
         }
 
-        // A leading dot belongs to the sentence, not the address.
-        var start = v.Index;
-        var length = v.Length;
-        return (start, length);
+        return (v.Index, v.Length);
     }
 }

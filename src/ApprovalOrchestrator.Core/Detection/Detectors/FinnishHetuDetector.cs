@@ -20,7 +20,7 @@ public sealed class FinnishHetuDetector : RegexDetector
     {
         var v = match.Groups["v"];
         var s = v.Value;
-        if (!Text.IsolatedAlnum(text, v.Index, v.Index + v.Length))
+        if (!TextAround.IsolatedAlnum(text, v.Index, v.Index + v.Length))
         {
             return null;
         }

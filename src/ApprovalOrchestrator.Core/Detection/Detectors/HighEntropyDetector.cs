@@ -72,7 +72,7 @@ public sealed class HighEntropyDetector : IDetector
                 e--;
             }
 
-            if (e - s >= MinLengthAfterSecretWord && !InDataUri(text, start) && !PublicByDesign(text, s, publicBlocks) && Counts(text.AsSpan(s, e - s), Text.KeywordBefore(text, s, SecretWords, 24)))
+            if (e - s >= MinLengthAfterSecretWord && !InDataUri(text, start) && !PublicByDesign(text, s, publicBlocks) && Counts(text.AsSpan(s, e - s), TextAround.KeywordBefore(text, s, SecretWords, 24)))
             {
                 yield return new Finding(Id, s, (e == end ? i : e) - s);
             }

@@ -16,7 +16,7 @@ public sealed class IbanDetector : IDetector
         for (var i = 0; i + 4 <= text.Length; i++)
         {
             if (!char.IsAsciiLetter(text[i]) || !char.IsAsciiLetter(text[i + 1]) || !char.IsAsciiDigit(text[i + 2])
-                || !char.IsAsciiDigit(text[i + 3]) || char.IsLetterOrDigit(Text.At(text, i - 1)))
+                || !char.IsAsciiDigit(text[i + 3]) || char.IsLetterOrDigit(TextAround.At(text, i - 1)))
             {
                 continue;
             }
@@ -57,7 +57,7 @@ public sealed class IbanDetector : IDetector
         }
 
         // The value must end here: a letter or digit straight after means this is part of something longer.
-        if (n < length || char.IsLetterOrDigit(Text.At(text, i)))
+        if (n < length || char.IsLetterOrDigit(TextAround.At(text, i)))
         {
             return null;
         }

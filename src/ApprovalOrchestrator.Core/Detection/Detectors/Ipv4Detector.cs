@@ -26,15 +26,15 @@ public sealed class Ipv4Detector : RegexDetector
         var v = match.Groups["v"];
         var start = v.Index;
         var end = start + v.Length;
-        var before = Text.At(text, start - 1);
-        var after = Text.At(text, end);
+        var before = TextAround.At(text, start - 1);
+        var after = TextAround.At(text, end);
         if (char.IsLetterOrDigit(before) || char.IsLetterOrDigit(after) || before == '_' || after == '_'
-            || (before is '.' or '-' && char.IsLetterOrDigit(Text.At(text, start - 2)))
-            || (after is '.' or '-' && char.IsAsciiDigit(Text.At(text, end + 1))))
+            || (before is '.' or '-' && char.IsLetterOrDigit(TextAround.At(text, start - 2)))
+            || (after is '.' or '-' && char.IsAsciiDigit(TextAround.At(text, end + 1))))
         {
             return null;
         }
 
-        return Text.KeywordBefore(text, start, VersionWords, 12) ? null : (start, v.Length);
+        return TextAround.KeywordBefore(text, start, VersionWords, 12) ? null : (start, v.Length);
     }
 }

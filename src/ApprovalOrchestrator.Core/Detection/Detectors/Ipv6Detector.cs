@@ -28,8 +28,8 @@ public sealed class Ipv6Detector : RegexDetector
         var s = v.Value;
         var start = v.Index;
         var end = start + v.Length;
-        var before = Text.At(text, start - 1);
-        var after = Text.At(text, end);
+        var before = TextAround.At(text, start - 1);
+        var after = TextAround.At(text, end);
         if (char.IsLetterOrDigit(before) || before is '_' or ':' or '.' || char.IsLetterOrDigit(after) || after is '_' or ':')
         {
             return null;

@@ -21,7 +21,7 @@ public sealed class JwtDetector : RegexDetector
     {
         var start = match.Index;
         var end = start + match.Length;
-        var before = Text.At(text, start - 1);
+        var before = TextAround.At(text, start - 1);
         if (char.IsAsciiLetterOrDigit(before) || before is '_' or '-' || HeaderAlg(match.Groups["h"].Value) is null)
         {
             return null;

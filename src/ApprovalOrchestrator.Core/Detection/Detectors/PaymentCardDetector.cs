@@ -15,24 +15,14 @@ public sealed class PaymentCardDetector : IDetector
 
     public IEnumerable<Finding> Find(string text)
     {
-        var i = 0;
-        while (i < text.Length)
+        foreach (var run in DigitGroups.RunsIn(text, phoneLike: false, StartsRun))
         {
-            // After '+' a digit run is a phone number; after "1." or "3," it continues a number.
-            if (!char.IsAsciiDigit(text[i]) || char.IsLetterOrDigit(Text.At(text, i - 1)) || Text.At(text, i - 1) == '+'
-                || (Text.At(text, i - 1) is '.' or ',' or '-' && char.IsAsciiDigit(Text.At(text, i - 2))))
-            {
-                i++;
-                continue;
-            }
-
-            var run = DigitGroups.Read(text, i, phoneLike: false);
             for (var k = run.GroupsWithin(19); k >= 1; k--)
             {
                 var separator = k > 1 ? run.Groups[1].SeparatorBefore : ' ';
                 if (separator == '.' || !run.SeparatorsAre(k, separator)
                     || (k < run.Count && run.Groups[k].SeparatorBefore != ' ')
-                    || (k == run.Count && char.IsLetter(Text.At(text, run.EndOf(k)))))
+                    || (k == run.Count && char.IsLetter(TextAround.At(text, run.EndOf(k)))))
                 {
                     continue;
                 }
@@ -40,14 +30,17 @@ public sealed class PaymentCardDetector : IDetector
                 var digits = run.Digits(k);
                 if (digits.Length is >= 13 and <= 19 && Checksums.Luhn(digits) && IssuerAccepts(digits))
                 {
-                    yield return new Finding(Id, i, run.EndOf(k) - i);
+                    yield return new Finding(Id, run.Start, run.EndOf(k) - run.Start);
                     break;
                 }
             }
-
-            i = run.End;
         }
     }
+
+    /// <summary>After '+' a digit run is a phone number; after "1." or "3," it continues a number.</summary>
+    private static bool StartsRun(string text, int i) =>
+        DigitGroups.StartsAfterBoundary(text, i) && TextAround.At(text, i - 1) != '+'
+        && !(TextAround.At(text, i - 1) is '.' or ',' or '-' && char.IsAsciiDigit(TextAround.At(text, i - 2)));
 
     internal static bool IssuerAccepts(string d)
     {

@@ -29,51 +29,39 @@ public sealed class PhoneDetector : IDetector
 
     public IEnumerable<Finding> Find(string text)
     {
-        var i = 0;
-        while (i < text.Length)
+        foreach (var run in DigitGroups.RunsIn(text, phoneLike: true, StartsRun))
         {
-            var c = text[i];
-            var startsRun = char.IsAsciiDigit(c) || ((c == '+' || c == '(') && char.IsAsciiDigit(Text.At(text, i + 1)));
-            if (!startsRun || !BoundaryBefore(text, i))
-            {
-                i++;
-                continue;
-            }
-
-            var run = DigitGroups.Read(text, i, phoneLike: true);
-            if (run.Count == 0)
-            {
-                i++;
-                continue;
-            }
-
             var taken = Take(text, run);
             if (taken > 0)
             {
                 yield return new Finding(Id, run.Start, run.EndOf(taken) - run.Start);
             }
-
-            i = run.End;
         }
+    }
+
+    private static bool StartsRun(string text, int i)
+    {
+        var c = text[i];
+        return (char.IsAsciiDigit(c) || ((c == '+' || c == '(') && char.IsAsciiDigit(TextAround.At(text, i + 1)))) && BoundaryBefore(text, i);
     }
 
     private static bool BoundaryBefore(string text, int i)
     {
-        var p = Text.At(text, i - 1);
+        var p = TextAround.At(text, i - 1);
         if (char.IsLetterOrDigit(p) || p is '_' or '#' or '@' or '$' or '€' or '£' or '¥' or '%' or '&' or '/' or '\\' or '+' or '=')
         {
             return false;
         }
 
         // "1.5", "3,000", "10:30", "2-3": the run continues a number.
-        return !(p is '.' or ',' or ':' or '-' && char.IsAsciiDigit(Text.At(text, i - 2)));
+        return !(p is '.' or ',' or ':' or '-' && char.IsAsciiDigit(TextAround.At(text, i - 2)));
     }
 
     /// <summary>How many leading groups form a phone number (longest first), or 0.</summary>
     private static int Take(string text, DigitGroups run)
     {
-        var phoneContext = Text.KeywordBefore(text, run.Start, PhoneWords, 24);
-        var idContext = Text.At(text, run.Start - 1) == '#' || Text.KeywordBefore(text, run.Start, IdWords, 16);
+        var phoneContext = TextAround.KeywordBefore(text, run.Start, PhoneWords, 24);
+        var idContext = TextAround.At(text, run.Start - 1) == '#' || TextAround.KeywordBefore(text, run.Start, IdWords, 16);
         // E.164 allows 15 digits, plus a 00 international prefix.
         for (var k = run.GroupsWithin(17); k >= 1; k--)
         {
@@ -99,8 +87,8 @@ public sealed class PhoneDetector : IDetector
 
     private static bool BoundaryAfter(string text, int end)
     {
-        var c = Text.At(text, end);
-        var next = Text.At(text, end + 1);
+        var c = TextAround.At(text, end);
+        var next = TextAround.At(text, end + 1);
         return !(char.IsLetterOrDigit(c) || c is '_' or '@' or '%' || (c is ':' or '/' && char.IsAsciiDigit(next)));
     }
 

@@ -21,7 +21,7 @@ public sealed class SpanishDniDetector : RegexDetector
     protected override (int Start, int Length)? Confirm(string text, Match match)
     {
         var v = match.Groups["v"];
-        if (!Text.IsolatedAlnum(text, v.Index, v.Index + v.Length))
+        if (!TextAround.IsolatedAlnum(text, v.Index, v.Index + v.Length))
         {
             return null;
         }

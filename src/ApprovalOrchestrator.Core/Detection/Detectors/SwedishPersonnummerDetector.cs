@@ -20,7 +20,7 @@ public sealed class SwedishPersonnummerDetector : RegexDetector
     protected override (int Start, int Length)? Confirm(string text, Match match)
     {
         var v = match.Groups["v"];
-        if (!Text.IsolatedAlnum(text, v.Index, v.Index + v.Length) || Text.At(text, v.Index + v.Length) == '-')
+        if (!TextAround.IsolatedAlnum(text, v.Index, v.Index + v.Length) || TextAround.At(text, v.Index + v.Length) == '-')
         {
             return null;
         }

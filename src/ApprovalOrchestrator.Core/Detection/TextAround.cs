@@ -1,12 +1,8 @@
 namespace ApprovalOrchestrator.Core.Detection;
 
 /// <summary>Character tests and context look-ups the detectors share.</summary>
-internal static class Text
+internal static class TextAround
 {
-    public static bool IsAsciiAlnum(char c) => char.IsAsciiLetterOrDigit(c);
-
-    public static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
-
     public static char At(string text, int index) => index >= 0 && index < text.Length ? text[index] : '\0';
 
     /// <summary>No letter or digit (of any script) touches the span on either side.</summary>
