@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Detection;
 
 namespace ApprovalOrchestrator.Core.Tests.Detection;
@@ -25,6 +26,32 @@ public class RedactionTests
 
         Assert.Equal("Card [payment-card#1], again [payment-card#1]; call [phone#1].", result.Text);
         Assert.Equal(new Dictionary<string, int> { ["payment-card"] = 1, ["phone"] = 1 }, state.Counts);
+    }
+
+    [Fact]
+    public void Tool_arguments_are_redacted_value_by_value_with_the_request_placeholders()
+    {
+        var state = new RedactionState();
+        var text = PlaceholderRedactor.Redact("Refund bob@example.com", RedactionPolicy.All, state).Text;
+        var args = JsonNode.Parse("""{"to":"bob\u0040example.com","amount":4111111111111111,"count":12,"lines":["card 4111 1111 1111 1111",null,true],"bob@example.com":"key"}""");
+        var redacted = new List<Finding>();
+
+        var result = JsonRedaction.Redact(args, RedactionPolicy.All, state, redacted);
+
+        Assert.Equal("Refund [email#1]", text);
+        // The card sent as a JSON number is the same card: its placeholder, as a string. Keys are kept.
+        Assert.Equal("""{"to":"[email#1]","amount":"[payment-card#1]","count":12,"lines":["card [payment-card#1]",null,true],"bob@example.com":"key"}""", result!.ToJsonString());
+        Assert.Equal(new Dictionary<string, int> { ["email"] = 1, ["payment-card"] = 2 }, FindingCounts.ByDetector(redacted));
+        Assert.Equal(1, state.Counts["payment-card"]);
+        Assert.Equal("bob@example.com", args!["to"]!.GetValue<string>()); // the input is not changed
+    }
+
+    [Fact]
+    public void Counts_name_detectors_and_numbers_only()
+    {
+        var findings = Scanner.Scan("a@b.io, c@d.io, 10.0.0.1");
+        Assert.Equal(new Dictionary<string, int> { ["email"] = 2, ["ipv4"] = 1 }, FindingCounts.ByDetector(findings));
+        Assert.Equal(["email", "ipv4"], FindingCounts.ByDetector(findings).Keys);
     }
 
     [Fact]
