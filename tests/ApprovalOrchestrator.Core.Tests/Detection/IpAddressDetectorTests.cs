@@ -10,6 +10,7 @@ public class IpAddressDetectorTests
     [InlineData("connect to 127.0.0.1:8080", "ipv4", "127.0.0.1")]
     [InlineData("dns 8.8.8.8.", "ipv4", "8.8.8.8")]
     [InlineData("addr 1.2.3.4", "ipv4", "1.2.3.4")]
+    [InlineData("server v2 at 10.0.0.7", "ipv4", "10.0.0.7")]
     [InlineData("v6 2001:db8::1 up", "ipv6", "2001:db8::1")]
     [InlineData("v6 2001:0db8:85a3:0000:0000:8a2e:0370:7334", "ipv6", "2001:0db8:85a3:0000:0000:8a2e:0370:7334")]
     [InlineData("link fe80::1ff:fe23:4567:890a%eth0", "ipv6", "fe80::1ff:fe23:4567:890a")]

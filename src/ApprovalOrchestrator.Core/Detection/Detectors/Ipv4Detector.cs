@@ -15,7 +15,7 @@ public sealed class Ipv4Detector : RegexDetector
     private static readonly Regex Candidate = Compile($@"(?<v>{Octet}\.{Octet}\.{Octet}\.{Octet})");
     // Words after which a dotted quad numbers a version or a section of a document, not a host.
     private static readonly string[] VersionWords =
-        ["version", "ver", "release", "build", "firmware", "sdk", "runtime", "v", "chapter", "section", "clause", "paragraph", "step", "item", "§"];
+        ["version", "ver", "release", "build", "firmware", "sdk", "runtime", "chapter", "section", "clause", "paragraph", "step", "item", "§"];
 
     public override string Id => DetectorIds.Ipv4;
 
