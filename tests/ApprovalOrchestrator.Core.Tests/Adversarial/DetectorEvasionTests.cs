@@ -78,6 +78,29 @@ public class DetectorEvasionTests
     }
 
     /// <summary>
+    /// Random text from the characters the detectors care about (digits, separators, prefixes, brackets, letters that
+    /// start keys and check letters): a detector that throws would fail the whole scan, so none may.
+    /// </summary>
+    [Fact]
+    public void Random_inputs_from_the_detectors_alphabet_never_throw()
+    {
+        string[] pieces =
+        [
+            "0", "1", "4", "9", "00", "12", "2026", "4111", " ", " ", "-", ".", "(", ")", "+", ":", "/", "@", "_", "=", "#", ",",
+            "\n", "\"", "[at]", "AKIA", "ghp_", "sk-", "eyJ", "-----BEGIN PRIVATE KEY-----", "-----END", "DE89", "X", "Z", "A",
+            "key=", "phone ", "BSN ", "aadhaar ", "version ", "::", "ff", "\u200B", "４", "٤", "é",
+        ];
+        var random = new Random(13);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 40)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var findings = Scanner.ScanAll(text);
+            Assert.All(findings, f => Assert.True(f.Start >= 0 && f.Length > 0 && f.End <= text.Length, $"{f} in '{text}'"));
+            PlaceholderRedactor.Redact(text, RedactionPolicy.All, new RedactionState());
+        }
+    }
+
+    /// <summary>
     /// Inputs shaped to make a backtracking matcher explode (long near-matches for every pattern). The detectors are
     /// linear by construction (non-backtracking regexes, single-pass scans): each finishes well within the bound; a
     /// quadratic path would take minutes on these sizes.

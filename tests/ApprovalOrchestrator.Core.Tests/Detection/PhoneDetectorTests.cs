@@ -11,6 +11,8 @@ public class PhoneDetectorTests
     [InlineData("Berlin +49 (0)30 1234567", "+49 (0)30 1234567")]
     [InlineData("Paris +33 1 23 45 67 89", "+33 1 23 45 67 89")]
     [InlineData("dial 0044 20 7946 0958", "0044 20 7946 0958")]
+    [InlineData("dial 00 44 20 7946 0958", "00 44 20 7946 0958")]
+    [InlineData("toll free 1-800-555-0199", "1-800-555-0199")]
     [InlineData("(555) 123-4567 is the desk", "(555) 123-4567")]
     [InlineData("desk 555-123-4567", "555-123-4567")]
     [InlineData("desk 555.123.4567", "555.123.4567")]

@@ -94,7 +94,8 @@ public sealed class PhoneDetector : IDetector
 
     private static bool Accept(DigitGroups run, int k, bool phoneContext, bool idContext)
     {
-        var digits = run.DigitCount(k);
+        var all = run.Digits(k);
+        var digits = all.Length;
         var first = run.Digits(1);
         var dots = false;
         for (var i = 1; i < k; i++)
@@ -107,10 +108,12 @@ public sealed class PhoneDetector : IDetector
             return false;
         }
 
-        if (run.Plus || (first.StartsWith("00", StringComparison.Ordinal) && k > 1))
+        // After '+' or the 00 international prefix: the country code and subscriber number, 8–15 digits (E.164).
+        var international = run.Plus ? all : k > 1 && all.StartsWith("00", StringComparison.Ordinal) ? all[2..] : null;
+        if (international is not null)
         {
-            var international = run.Plus ? digits : digits - 2;
-            return international is >= 8 and <= 15 && first[run.Plus ? 0 : 2] != '0' && !DateShaped(run, k) && (!dots || Pairs(run, k) || NorthAmerican(run, k));
+            return international.Length is >= 8 and <= 15 && international[0] != '0' && !DateShaped(run, k)
+                && (!dots || Pairs(run, k) || NorthAmerican(run, k));
         }
 
         if (idContext)
@@ -132,25 +135,19 @@ public sealed class PhoneDetector : IDetector
         return phoneContext && !dots && digits is >= 9 and <= 15 && (k == 1 || AllGroupsAtLeast(run, k, 2));
     }
 
-    /// <summary>3-3-4 (optionally after a 1), area code 2–9, one separator kind after the area code.</summary>
+    /// <summary>3-3-4, optionally after a country code 1 (<c>1-800-555-0199</c>), area code 2–9, one separator kind after the area code.</summary>
     private static bool NorthAmerican(DigitGroups run, int k)
     {
-        var o = k == 4 && run.Groups[0].Length == 1 && run.Digits(1) == "1" && !run.Plus ? 1 : 0;
-        if (k - o != 3 || run.Groups[o].Length != 3 || run.Groups[o + 1].Length != 3 || run.Groups[o + 2].Length != 4)
-        {
-            return run.Plus && k == 4 && o == 0 && run.Groups[0].Length == 1 && run.Groups[1].Length == 3 && run.Groups[2].Length == 3 && run.Groups[3].Length == 4;
-        }
-
-        var area = run.Groups[o];
-        var text = run.Digits(o + 1);
-        if (text[o] is '0' or '1')
+        var o = k == 4 && run.Groups[0].Length == 1 && run.Digits(1) == "1" ? 1 : 0;
+        if (k - o != 3 || run.Groups[o].Length != 3 || run.Groups[o + 1].Length != 3 || run.Groups[o + 2].Length != 4
+            || run.Digits(o + 1)[o] is '0' or '1')
         {
             return false;
         }
 
         var last = run.Groups[o + 2].SeparatorBefore;
         var middle = run.Groups[o + 1].SeparatorBefore;
-        return last is ' ' or '-' or '.' && (middle == last || (area.Parenthesized && middle is ' ' or ')'));
+        return last is ' ' or '-' or '.' && (middle == last || (run.Groups[o].Parenthesized && middle is ' ' or ')'));
     }
 
     /// <summary>Five pairs, as French numbers are written (01 23 45 67 89 / 01.23.45.67.89).</summary>
