@@ -12,9 +12,10 @@ namespace ApprovalOrchestrator.Core.Detection;
 /// </summary>
 internal sealed class FoldedText
 {
-    private readonly int[] _origin;
+    /// <summary>Null when nothing was folded (ASCII text, the common case): positions are the same.</summary>
+    private readonly int[]? _origin;
 
-    private FoldedText(string text, int[] origin)
+    private FoldedText(string text, int[]? origin)
     {
         Text = text;
         _origin = origin;
@@ -24,6 +25,11 @@ internal sealed class FoldedText
 
     public static FoldedText Of(string original)
     {
+        if (!original.AsSpan().ContainsAnyExceptInRange('\0', '\x7F'))
+        {
+            return new FoldedText(original, null);
+        }
+
         var sb = new StringBuilder(original.Length);
         var origin = new List<int>(original.Length);
         for (var i = 0; i < original.Length; i++)
@@ -50,6 +56,11 @@ internal sealed class FoldedText
     /// <summary>The original span of a folded one.</summary>
     public Finding ToOriginal(Finding folded)
     {
+        if (_origin is null)
+        {
+            return folded;
+        }
+
         var start = _origin[folded.Start];
         var end = _origin[folded.End - 1] + 1;
         return folded with { Start = start, Length = end - start };

@@ -3,7 +3,8 @@ namespace ApprovalOrchestrator.Core.Detection;
 /// <summary>
 /// The placeholders handed out within one request. Pass the same instance for the request text and every tool
 /// argument so one value gets one placeholder everywhere (<c>[email#1]</c> twice means the same address). It holds
-/// the values in memory only to number them: never serialize it; <see cref="Counts"/> is what may be recorded.
+/// the values in memory only to number them: never serialize it; <see cref="Counts"/> is what may be recorded. Not
+/// thread-safe: one request, one thread at a time.
 /// </summary>
 public sealed class RedactionState
 {
