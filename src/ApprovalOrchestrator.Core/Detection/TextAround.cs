@@ -3,6 +3,10 @@ namespace ApprovalOrchestrator.Core.Detection;
 /// <summary>Character tests and context look-ups the detectors share.</summary>
 internal static class TextAround
 {
+    /// <summary>The number written by <paramref name="length"/> ASCII digits at <paramref name="at"/>.</summary>
+    public static int Number(string s, int at, int length) =>
+        int.Parse(s.AsSpan(at, length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+
     public static char At(string text, int index) => index >= 0 && index < text.Length ? text[index] : '\0';
 
     /// <summary>No letter or digit (of any script) touches the span on either side.</summary>

@@ -31,7 +31,7 @@ public sealed class FinnishHetuDetector : RegexDetector
             '-' or 'Y' or 'X' or 'W' or 'V' or 'U' => 1900,
             _ => 2000,
         };
-        if (!Dates.Valid(century + Num(s, 4, 2), Num(s, 2, 2), Num(s, 0, 2)))
+        if (!Dates.Valid(century + TextAround.Number(s, 4, 2), TextAround.Number(s, 2, 2), TextAround.Number(s, 0, 2)))
         {
             return null;
         }
@@ -39,6 +39,4 @@ public sealed class FinnishHetuDetector : RegexDetector
         var n = long.Parse(string.Concat(s.AsSpan(0, 6), s.AsSpan(7, 3)), System.Globalization.CultureInfo.InvariantCulture);
         return Checks[(int)(n % 31)] == s[10] ? (v.Index, v.Length) : null;
     }
-
-    private static int Num(string s, int at, int length) => int.Parse(s.AsSpan(at, length), provider: System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -27,10 +27,10 @@ public sealed class SwedishPersonnummerDetector : RegexDetector
 
         var s = v.Value;
         var o = s.Length - 11; // 0 or 2
-        var yy = Num(s, o, 2);
-        var year = o == 2 ? Num(s, 0, 2) * 100 + yy : 1900 + yy; // without a century any existing date will do
-        var day = Num(s, o + 4, 2);
-        if (!Dates.Valid(year, Num(s, o + 2, 2), day > 60 ? day - 60 : day) && !(o == 0 && Dates.Valid(2000 + yy, Num(s, o + 2, 2), day > 60 ? day - 60 : day)))
+        var yy = TextAround.Number(s, o, 2);
+        var year = o == 2 ? TextAround.Number(s, 0, 2) * 100 + yy : 1900 + yy; // without a century any existing date will do
+        var day = TextAround.Number(s, o + 4, 2);
+        if (!Dates.Valid(year, TextAround.Number(s, o + 2, 2), day > 60 ? day - 60 : day) && !(o == 0 && Dates.Valid(2000 + yy, TextAround.Number(s, o + 2, 2), day > 60 ? day - 60 : day)))
         {
             return null;
         }
@@ -38,6 +38,4 @@ public sealed class SwedishPersonnummerDetector : RegexDetector
         var digits = string.Concat(s.AsSpan(o, 6), s.AsSpan(o + 7, 4));
         return Checksums.Luhn(digits) ? (v.Index, v.Length) : null;
     }
-
-    private static int Num(string s, int at, int length) => int.Parse(s.AsSpan(at, length), provider: System.Globalization.CultureInfo.InvariantCulture);
 }
