@@ -10,6 +10,12 @@ if (args.FirstOrDefault() == "audit-log")
 }
 
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--requests 2000] [--inflight 100] [--warmup 50] [--url amqp://...] [--timeout 600] [--keep]
+//                                                                          detectors [--iterations 2000]   (scanning latency, no broker)
+if (args is ["detectors", .. var detectorArgs])
+{
+    return DetectorBench.Run(detectorArgs);
+}
+
 var options = Options.Parse(args);
 if (options is null)
 {

@@ -1,27 +1,15 @@
-using System.Text.RegularExpressions;
+using ApprovalOrchestrator.Core.Detection;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
 /// <summary>
-/// Masks personal data and secrets in text that leaves the orchestrator for notification channels:
-/// e-mail addresses, long digit runs (account, card and phone numbers) and credential-looking strings.
+/// Masks personal data and secrets in text that leaves the orchestrator for notification channels and listings,
+/// with every detector (<see cref="DetectorRegistry"/>): <c>[email]</c>, <c>[phone]</c>, <c>[payment-card]</c>,
+/// <c>[api-key]</c>… Un-numbered on purpose: each string is redacted on its own, so a number would not mean the same
+/// value across a request's text and its arguments (<see cref="PlaceholderRedactor.Redact"/> with one
+/// <see cref="RedactionState"/> per request does that).
 /// </summary>
-public static partial class Redactor
+public static class Redactor
 {
-    public static string Redact(string text)
-    {
-        var result = Email().Replace(text, "[email]");
-        result = Secret().Replace(result, "[secret]");
-        return Digits().Replace(result, "[number]");
-    }
-
-    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex Email();
-
-    // Key-like tokens: 20+ characters from a key alphabet that mix letters and digits (sk-…, ghp_…, base64 blobs).
-    [GeneratedRegex(@"\b(?=[A-Za-z0-9_\-]*[0-9])(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{20,}\b", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex Secret();
-
-    [GeneratedRegex(@"(?<!\w)\+?\d[\d \-]{5,}\d(?!\w)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
-    private static partial Regex Digits();
+    public static string Redact(string text) => PlaceholderRedactor.RedactUnnumbered(text, RedactionPolicy.All);
 }
