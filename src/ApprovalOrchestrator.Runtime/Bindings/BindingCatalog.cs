@@ -116,10 +116,8 @@ public sealed class BindingCatalog(SqliteDatabase database, DefinitionCatalog de
             "INSERT INTO binding_versions (version, hash, document, author, comment, created_at) VALUES (@version, @hash, @text, @author, @comment, @now)",
             new { version, hash, text, author, comment, now },
             tx);
-        await connection.ExecuteAsync(
-            "INSERT INTO definition_events (kind, definition_id, version, draft_id, hash, author, comment, at, data) VALUES (@kind, NULL, NULL, NULL, @hash, @author, @comment, @now, @data)",
-            new { kind = EventKind, hash, author, comment, now, data = JsonSerializer.Serialize(new { bindingsVersion = version, previousVersion = latest?.Version }) },
-            tx);
+        await Definitions.DefinitionCatalog.AddEventAsync(
+            connection, tx, EventKind, null, null, null, hash, author, comment, now, new { bindingsVersion = version, previousVersion = latest?.Version });
         return (new BindingsVersion(version, hash, author, comment, Timestamps.Parse(now), document), true);
     }
 

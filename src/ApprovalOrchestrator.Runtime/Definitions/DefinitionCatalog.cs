@@ -305,7 +305,8 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
         return row is null ? null : ToInfo(row);
     }
 
-    private static async Task AddEventAsync(
+    /// <summary>One row of <c>definition_events</c> and its leaf in the signed log: the only writer of that table (bindings use it too).</summary>
+    internal static async Task AddEventAsync(
         SqliteConnection connection, IDbTransaction tx, string kind, string? id, int? version, Guid? draftId, string hash, string author, string? comment, string at, object? data = null)
     {
         var json = JsonSerializer.Serialize(data ?? new { });
