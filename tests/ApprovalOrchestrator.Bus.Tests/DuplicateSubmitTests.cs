@@ -54,7 +54,9 @@ public sealed class DuplicateSubmitTests(DryRunBusFixture fixture) : IClassFixtu
         var messageId = await bus.PublishAsync(changed);
         var rejected = await bus.WaitForAsync<AgentRequestRejected>(r => r.RequestId == original.RequestId, "the conflicting resubmission's rejection");
         Assert.Equal("requestId", Assert.Single(rejected.Errors).Field);
-        Assert.Contains(completed.InstanceId.ToString(), rejected.Reason, StringComparison.Ordinal);
+        // The publisher names the requester itself, so the rejection says "taken by this requester" and nothing more (issue 9, class 11).
+        Assert.Contains("already submitted by this requester", rejected.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(completed.InstanceId.ToString(), rejected.Reason, StringComparison.Ordinal);
 
         var errors = await fixture.Raw.CollectAsync(
             fixture.Queue(QueueNames.Intake + QueueNames.ErrorSuffix), m => m.Any(e => e.MessageId == messageId.ToString()), "the conflicting message in ao-intake_error");

@@ -37,7 +37,7 @@ public sealed class ReferenceRequestTests(GatewayBusFixture fixture) : IClassFix
             fixture.Queue(QueueNames.Decisions + QueueNames.ErrorSuffix),
             m => m.Any(e => e.MessageId == own.ToString()) && m.Any(e => e.MessageId == foreign.ToString()),
             "both refused decisions in ao-decisions_error");
-        Assert.Contains("may not approve their own request", refused.Single(e => e.MessageId == own.ToString()).Header("MT-Fault-Message"), StringComparison.Ordinal);
+        Assert.Contains("may not decide on or review their own request", refused.Single(e => e.MessageId == own.ToString()).Header("MT-Fault-Message"), StringComparison.Ordinal);
         Assert.Equal(2, refused.Count);
         Assert.Equal("awaiting-approval", (await fixture.Server.GetRequestAsync(amber.InstanceId)).GetProperty("status").GetString());
         await DecideAsync(amber.TaskId, "lead-1", ["team-leads"], amber.ActionHash);

@@ -74,7 +74,7 @@ public sealed class ForgedBusMessageTests(BridgeBusFixture fixture) : IClassFixt
     {
         var notice = await AmberTaskAsync();
         var own = Decision(notice) with { Approver = Requests.Requester, BearerToken = fixture.Server.ApproverToken(Requests.Requester, s_leads) };
-        await RefusedAsync(notice, own, "may not approve their own request");
+        await RefusedAsync(notice, own, "may not decide on or review their own request");
     }
 
     [Fact]
