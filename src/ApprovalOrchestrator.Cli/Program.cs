@@ -19,6 +19,7 @@ var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integratin
     DecideCommand.Create("reject"),
     DelegateCommand.Create(),
     DelegateCommand.CreateList(),
+    DelegateCommand.CreateRevoke(),
     WithdrawCommand.Create(),
     DefinitionsCommand.Create(),
     BindingsCommand.Create(),

@@ -50,7 +50,7 @@ public static class DelegateCommand
     public static Command CreateList()
     {
         var json = Verb.JsonOption();
-        var command = new Command("delegations", "Delegations you granted or received that have not ended. (The API has no revoke yet.)") { json };
+        var command = new Command("delegations", "Delegations you granted or received that have not ended (end one early with `aoctl revoke-delegation <id>`).") { json };
         Verb.SetAction(command, async (parse, ct) =>
         {
             using var api = Connection.Open(parse);
@@ -70,6 +70,23 @@ public static class DelegateCommand
 
             Table.Write(Console.Out, ["ID", "FROM", "TO", "GROUPS", "STARTS", "ENDS"], rows.Select(g => (IReadOnlyList<string>)[
                 g.Str("id"), g.Str("delegator"), g.Str("delegate"), string.Join(",", g.Items("delegatorGroups").Select(x => x.GetString())), g.Str("startsAt"), g.Str("endsAt")]));
+            return Verb.Ok;
+        });
+        return command;
+    }
+
+    /// <summary><c>aoctl revoke-delegation &lt;id&gt; [--reason R]</c>: ends a grant now (DELETE /api/delegations/{id}).</summary>
+    public static Command CreateRevoke()
+    {
+        var id = new Argument<Guid>("delegationId") { Description = "The delegation's id (from `aoctl delegations`)." };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the audit trail." };
+        var command = new Command("revoke-delegation", "End a delegation now: the delegator, the delegate, whoever made it, or an admin may.") { id, reason };
+        Verb.SetAction(command, async (parse, ct) =>
+        {
+            using var api = Connection.Open(parse);
+            var why = parse.GetValue(reason);
+            await api.DeleteAsync($"api/delegations/{parse.GetValue(id)}" + (string.IsNullOrWhiteSpace(why) ? "" : "?reason=" + Uri.EscapeDataString(why)), ct);
+            Console.WriteLine($"Revoked delegation {parse.GetValue(id)}.");
             return Verb.Ok;
         });
         return command;

@@ -41,6 +41,9 @@ public sealed class ApiClient : IDisposable
         SendAsync(
             new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, new System.Text.UTF8Encoding(false), "application/json") },
             cancellationToken);
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+
     /// <summary>A text answer as it is (a signed checkpoint note: its bytes are what is signed).</summary>
     public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
         SendTextAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);

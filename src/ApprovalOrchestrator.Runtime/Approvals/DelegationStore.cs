@@ -45,6 +45,42 @@ public sealed class DelegationStore(SqliteDatabase database, TimeProvider clock)
             return (IReadOnlyList<string>?)null;
         });
 
+    /// <summary>
+    /// Ends a grant now. The delegator, the delegate (giving it up), whoever made it, or an admin may; a revocation is a
+    /// row of its own with its leaf in the signed log (the grant's own row and leaf stay as they were made).
+    /// </summary>
+    public Task<RevokeOutcome> RevokeAsync(Guid id, string by, bool isAdmin, string? reason) =>
+        database.InTransactionAsync(async (connection, tx) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<(string Delegator, string Delegate, string CreatedBy, string EndsAt)?>(
+                "SELECT delegator, delegate, created_by, ends_at FROM delegations WHERE id = @id", new { id = id.ToString() }, tx);
+            if (row is not { } grant)
+            {
+                return RevokeOutcome.NotFound;
+            }
+
+            if (!isAdmin && by != grant.Delegator && by != grant.Delegate && by != grant.CreatedBy)
+            {
+                return RevokeOutcome.Forbidden;
+            }
+
+            var now = clock.GetUtcNow();
+            var revoked = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM delegation_revocations WHERE delegation_id = @id", new { id = id.ToString() }, tx) > 0;
+            if (revoked || Timestamps.Parse(grant.EndsAt) <= now)
+            {
+                return RevokeOutcome.AlreadyEnded;
+            }
+
+            var at = Timestamps.ToText(now);
+            await connection.ExecuteAsync(
+                "INSERT INTO delegation_revocations (delegation_id, revoked_by, revoked_at, reason) VALUES (@id, @by, @at, @reason)",
+                new { id = id.ToString(), by, at, reason },
+                tx);
+            await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.DelegationRevocation, id.ToString(), null,
+                Core.Audit.Log.LogEntries.ForDelegationRevocation(id.ToString(), by, at, reason));
+            return RevokeOutcome.Revoked;
+        });
+
     /// <summary>What <paramref name="actor"/> may do for others right now.</summary>
     public async Task<IReadOnlyList<DelegatedAuthority>> AuthoritiesAsync(string actor)
     {
@@ -64,9 +100,20 @@ public sealed class DelegationStore(SqliteDatabase database, TimeProvider clock)
     private static async Task<List<DelegationGrant>> LoadAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction? tx, DateTimeOffset now)
     {
         var rows = await connection.QueryAsync<(string Id, string Delegator, string Delegate, string Groups, string StartsAt, string EndsAt)>(
-            "SELECT id, delegator, delegate, delegator_groups, starts_at, ends_at FROM delegations WHERE ends_at > @now",
+            // A revoked grant ends at its revocation.
+            "SELECT d.id, d.delegator, d.delegate, d.delegator_groups, d.starts_at, CASE WHEN r.revoked_at IS NOT NULL AND r.revoked_at < d.ends_at THEN r.revoked_at ELSE d.ends_at END AS ends_at " +
+            "FROM delegations d LEFT JOIN delegation_revocations r ON r.delegation_id = d.id " +
+            "WHERE d.ends_at > @now AND (r.revoked_at IS NULL OR r.revoked_at > @now)",
             new { now = Timestamps.ToText(now) },
             tx);
         return rows.Select(r => new DelegationGrant(Guid.Parse(r.Id), r.Delegator, r.Delegate, Json.Deserialize<string[]>(r.Groups), Timestamps.Parse(r.StartsAt), Timestamps.Parse(r.EndsAt))).ToList();
     }
+}
+
+public enum RevokeOutcome
+{
+    Revoked,
+    NotFound,
+    Forbidden,
+    AlreadyEnded,
 }

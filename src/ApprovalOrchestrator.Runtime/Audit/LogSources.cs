@@ -42,6 +42,13 @@ internal static class LogSources
                 LogEntries.ForDelegation(r.Id, r.Delegator, r.Delegate, r.Groups, r.StartsAt, r.EndsAt, r.CreatedBy, r.CreatedAt)));
         }
 
+        foreach (var r in connection.Query<(long RowId, string DelegationId, string RevokedBy, string RevokedAt, string? Reason)>(
+            "SELECT rowid, delegation_id, revoked_by, revoked_at, reason FROM delegation_revocations r WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'delegation-revocation' AND l.source_id = r.delegation_id)", transaction: tx))
+        {
+            pending.Add((r.RevokedAt, 4, r.RowId, LogEntries.DelegationRevocation, r.DelegationId, null,
+                LogEntries.ForDelegationRevocation(r.DelegationId, r.RevokedBy, r.RevokedAt, r.Reason)));
+        }
+
         foreach (var r in connection.Query<(long Id, string At, long Status, string Actor, string Method, string Path, string Reason, string? RemoteIp)>(
             "SELECT id, at, status, actor, method, path, reason, remote_ip FROM security_events s WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'security-event' AND l.source_id = CAST(s.id AS TEXT))", transaction: tx))
         {

@@ -1,6 +1,7 @@
 using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Runtime.Approvals;
+using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Server.Hosting;
 using ApprovalOrchestrator.Server.Identity;
 
@@ -14,6 +15,31 @@ public static class DelegationEndpoints
         var group = app.MapGroup("/api/delegations").WithTags("Delegations").RequireAuthorization(Roles.Delegator);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
+        group.MapDelete("/{id:guid}", RevokeAsync);
+    }
+
+    /// <summary><c>DELETE /api/delegations/{id}?reason=</c>: ends a grant now (the delegator, the delegate, its creator or an admin).</summary>
+    private static async Task<IResult> RevokeAsync(Guid id, string? reason, HttpContext http, DelegationStore store, SecurityEventLog log)
+    {
+        if (reason is { Length: > 1000 })
+        {
+            return Problems.Validation([new("reason", "must be at most 1000 characters.")]);
+        }
+
+        var caller = Caller.From(http.User);
+        var outcome = await store.RevokeAsync(id, caller.User, caller.Is(Roles.Admin), string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        if (outcome == RevokeOutcome.Forbidden)
+        {
+            // Someone else's grant answers as a missing one (whether it exists is not theirs to learn), and is recorded.
+            log.Record(StatusCodes.Status403Forbidden, caller.User, http.Request.Method, http.Request.Path.Value ?? "", $"delegation {id} is not theirs to revoke", http.Connection.RemoteIpAddress?.ToString());
+        }
+
+        return outcome switch
+        {
+            RevokeOutcome.Revoked => Results.NoContent(),
+            RevokeOutcome.NotFound or RevokeOutcome.Forbidden => Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No delegation {id}."),
+            _ => Problems.Status(StatusCodes.Status409Conflict, "Already ended", $"Delegation {id} has already ended or been revoked."),
+        };
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest http, DelegationStore store)

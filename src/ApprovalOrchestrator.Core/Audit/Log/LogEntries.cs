@@ -15,6 +15,7 @@ public static class LogEntries
     public const string RequestEvent = "request-event";
     public const string DefinitionEvent = "definition-event";
     public const string Delegation = "delegation";
+    public const string DelegationRevocation = "delegation-revocation";
     public const string SecurityEvent = "security-event";
 
     /// <param name="dataHash"><see cref="ContentHash"/> of the event's data (kept when the data is erased).</param>
@@ -67,6 +68,15 @@ public static class LogEntries
             w.WriteString("endsAt", endsAt);
             w.WriteString("createdBy", createdBy);
             w.WriteString("createdAt", createdAt);
+        });
+
+    public static string ForDelegationRevocation(string delegationId, string revokedBy, string revokedAt, string? reason) =>
+        Write(DelegationRevocation, w =>
+        {
+            w.WriteString("delegationId", delegationId);
+            w.WriteString("revokedBy", revokedBy);
+            w.WriteString("revokedAt", revokedAt);
+            w.WriteString("reason", reason);
         });
 
     public static string ForSecurityEvent(long id, string at, int status, string actor, string method, string path, string reason, string? remoteIp) =>
