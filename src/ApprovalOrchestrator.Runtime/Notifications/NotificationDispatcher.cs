@@ -17,6 +17,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 public sealed class NotificationDispatcher(
     SqliteDatabase database,
     IHttpClientFactory httpClients,
+    MailLinks mailLinks,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
     ILogger<NotificationDispatcher> logger) : BackgroundService
@@ -60,17 +61,32 @@ public sealed class NotificationDispatcher(
             var now = Timestamps.ToText(clock.GetUtcNow());
             foreach (var (_, id, kind) in events)
             {
-                foreach (var hook in options.Value.Webhooks.Where(h => h.Wants(kind)))
+                foreach (var channel in await ChannelsAsync(connection, tx, id, kind))
                 {
                     await connection.ExecuteAsync(
                         "INSERT INTO notification_deliveries (event_id, channel, next_attempt_at) VALUES (@id, @channel, @now) ON CONFLICT (event_id, channel) DO NOTHING",
-                        new { id, channel = hook.Channel, now }, tx);
+                        new { id, channel, now }, tx);
                 }
             }
 
             await connection.ExecuteAsync("UPDATE notification_events SET fanned_out_at = @now WHERE seq IN @seqs", new { now, seqs = events.Select(e => e.Seq) }, tx);
             return events.Count;
         });
+
+    private async Task<IReadOnlyList<string>> ChannelsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, string id, string kind)
+    {
+        var channels = options.Value.Webhooks.Where(h => h.Wants(kind)).Select(h => h.Channel).ToList();
+        var smtp = options.Value.Smtp;
+        if (smtp.Enabled && kind is NotificationKinds.ApprovalRequested or NotificationKinds.ApprovalEscalated)
+        {
+            var body = await connection.ExecuteScalarAsync<string>("SELECT body FROM notification_events WHERE id = @id", new { id }, tx);
+            using var data = JsonDocument.Parse(body!);
+            var group = data.RootElement.GetProperty("group").GetString() ?? "";
+            channels.AddRange(smtp.RecipientsFor(group).Select(a => EmailChannel.Prefix + a));
+        }
+
+        return channels;
+    }
 
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
@@ -95,7 +111,39 @@ public sealed class NotificationDispatcher(
         return due.Count;
     }
 
-    private async Task<string?> AttemptAsync(Due delivery, CancellationToken cancellationToken)
+    private Task<string?> AttemptAsync(Due delivery, CancellationToken cancellationToken) =>
+        delivery.Channel.StartsWith(EmailChannel.Prefix, StringComparison.Ordinal)
+            ? MailAsync(delivery, delivery.Channel[EmailChannel.Prefix.Length..], cancellationToken)
+            : PostAsync(delivery, cancellationToken);
+
+    private async Task<string?> MailAsync(Due delivery, string recipient, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        if (!smtp.Enabled)
+        {
+            return "e-mail is no longer configured";
+        }
+
+        using var data = JsonDocument.Parse(delivery.Body);
+        var taskId = data.RootElement.GetProperty("taskId").GetGuid();
+        // A fresh code per attempt: one that never reached the recipient simply expires unused.
+        var code = await mailLinks.IssueAsync(taskId, recipient, smtp.LinkLifetime);
+        var link = $"{smtp.PublicBaseUrl.TrimEnd('/')}/tasks/{taskId}?{MailLinks.QueryParameter}={code}";
+        using var message = ApprovalMail.Build(smtp, recipient, delivery.Kind, data.RootElement, link);
+        message.Headers.Add(WebhookSignature.EventIdHeader, delivery.EventId);
+        using var client = new System.Net.Mail.SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl, Timeout = (int)options.Value.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.SendMailAsync(message, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is System.Net.Mail.SmtpException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+
+    private async Task<string?> PostAsync(Due delivery, CancellationToken cancellationToken)
     {
         var hook = options.Value.Webhooks.FirstOrDefault(h => h.Channel == delivery.Channel);
         if (hook is null)

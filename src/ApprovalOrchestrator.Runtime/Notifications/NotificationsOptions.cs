@@ -1,3 +1,5 @@
+using System.Net.Mail;
+
 namespace ApprovalOrchestrator.Runtime.Notifications;
 
 /// <summary><c>Notifications:*</c>.</summary>
@@ -6,6 +8,8 @@ public sealed class NotificationsOptions
     public const string Section = "Notifications";
 
     public List<WebhookOptions> Webhooks { get; set; } = [];
+
+    public SmtpOptions Smtp { get; set; } = new();
 
     /// <summary>Failed attempts of one delivery before it is dead-lettered with the last reason.</summary>
     public int MaxAttempts { get; set; } = 8;
@@ -40,6 +44,29 @@ public sealed class NotificationsOptions
             foreach (var kind in hook.Events.Where(e => !NotificationKinds.All.Contains(e, StringComparer.Ordinal)))
             {
                 yield return $"Notifications:Webhooks:{i}:Events names an unknown event '{kind}' (known: {string.Join(", ", NotificationKinds.All)}).";
+            }
+        }
+
+        if (Smtp.Enabled)
+        {
+            if (!MailAddress.TryCreate(Smtp.From, out _))
+            {
+                yield return "Notifications:Smtp:From must be an e-mail address.";
+            }
+
+            if (!Uri.TryCreate(Smtp.PublicBaseUrl, UriKind.Absolute, out var console) || (console.Scheme != Uri.UriSchemeHttp && console.Scheme != Uri.UriSchemeHttps))
+            {
+                yield return "Notifications:Smtp:PublicBaseUrl must be the console's absolute http(s) address (links are built on it).";
+            }
+
+            foreach (var address in Smtp.To.Concat(Smtp.Groups.Values.SelectMany(v => v)).Where(a => !MailAddress.TryCreate(a, out _)))
+            {
+                yield return $"Notifications:Smtp names '{address}', which is not an e-mail address.";
+            }
+
+            if (Smtp.LinkLifetime <= TimeSpan.Zero)
+            {
+                yield return "Notifications:Smtp:LinkLifetime must be positive.";
             }
         }
 

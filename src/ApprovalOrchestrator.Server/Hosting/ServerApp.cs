@@ -62,6 +62,7 @@ public static class ServerApp
         app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMailLinks();
         app.MapRequests();
         app.MapTasks();
         app.MapDelegations();

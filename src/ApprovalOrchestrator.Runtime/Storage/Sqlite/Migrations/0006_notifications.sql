@@ -24,3 +24,15 @@ CREATE TABLE notification_deliveries (
     UNIQUE (event_id, channel)
 );
 CREATE INDEX ix_notification_deliveries_due ON notification_deliveries (next_attempt_at) WHERE status = 'pending';
+
+-- One-time codes of mailed task links: only the SHA-256 of the code is kept. A code marks a visit as coming from the
+-- mail; it never signs anyone in (the console still requires sign-in) and is honoured once, before expires_at.
+CREATE TABLE notification_links (
+    code_hash   TEXT NOT NULL PRIMARY KEY,
+    task_id     TEXT NOT NULL,
+    recipient   TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT,
+    used_by     TEXT
+);
