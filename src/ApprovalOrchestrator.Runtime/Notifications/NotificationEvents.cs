@@ -1,4 +1,5 @@
 using System.Data;
+using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Contracts.V1;
 using ApprovalOrchestrator.Core.Classification;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -14,7 +15,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 public static class NotificationEvents
 {
     public static Task AddAsync(IDbConnection connection, IDbTransaction tx, ApprovalRequested message, DateTimeOffset now, Guid id) =>
-        InsertAsync(connection, tx, id, message.Escalated ? NotificationKinds.ApprovalEscalated : NotificationKinds.ApprovalRequested, new
+        InsertAsync(connection, tx, id, message.InstanceId, message.Escalated ? NotificationKinds.ApprovalEscalated : NotificationKinds.ApprovalRequested, new
         {
             message.InstanceId,
             message.RequestId,
@@ -34,7 +35,7 @@ public static class NotificationEvents
         }, now);
 
     public static Task AddAsync(IDbConnection connection, IDbTransaction tx, AgentRequestCompleted message, DateTimeOffset now, Guid id) =>
-        InsertAsync(connection, tx, id, NotificationKinds.RequestCompleted, new
+        InsertAsync(connection, tx, id, message.InstanceId, NotificationKinds.RequestCompleted, new
         {
             message.InstanceId,
             message.RequestId,
@@ -47,9 +48,37 @@ public static class NotificationEvents
             message.CompletedAt,
         }, now);
 
-    private static Task InsertAsync(IDbConnection connection, IDbTransaction tx, Guid id, string kind, object data, DateTimeOffset now) =>
+    /// <summary>
+    /// Content erasure (<c>POST /api/requests/{id}/erase</c>) reaches the notification copies too: text, reason and
+    /// comments become <paramref name="erased"/>; the rest stays so pending deliveries can still be made.
+    /// </summary>
+    public static async Task EraseAsync(IDbConnection connection, IDbTransaction tx, Guid instanceId, string erased)
+    {
+        var rows = await connection.QueryAsync<(long Seq, string Body)>(
+            "SELECT seq, body FROM notification_events WHERE instance_id = @id", new { id = instanceId.ToString() }, tx);
+        foreach (var (seq, body) in rows)
+        {
+            var node = JsonNode.Parse(body)!.AsObject();
+            foreach (var field in new[] { "text", "reason" }.Where(f => node[f] is not null))
+            {
+                node[field] = erased;
+            }
+
+            foreach (var decision in node["decisions"]?.AsArray().OfType<JsonObject>() ?? [])
+            {
+                if (decision["comment"] is not null)
+                {
+                    decision["comment"] = erased;
+                }
+            }
+
+            await connection.ExecuteAsync("UPDATE notification_events SET body = @body WHERE seq = @seq", new { body = node.ToJsonString(), seq }, tx);
+        }
+    }
+
+    private static Task InsertAsync(IDbConnection connection, IDbTransaction tx, Guid id, Guid instanceId, string kind, object data, DateTimeOffset now) =>
         connection.ExecuteAsync(
-            "INSERT INTO notification_events (id, kind, body, created_at) VALUES (@Id, @Kind, @Body, @Now) ON CONFLICT (id) DO NOTHING",
-            new { Id = id.ToString(), Kind = kind, Body = Json.Serialize<object>(data), Now = Timestamps.ToText(now) },
+            "INSERT INTO notification_events (id, instance_id, kind, body, created_at) VALUES (@Id, @InstanceId, @Kind, @Body, @Now) ON CONFLICT (id) DO NOTHING",
+            new { Id = id.ToString(), InstanceId = instanceId.ToString(), Kind = kind, Body = Json.Serialize<object>(data), Now = Timestamps.ToText(now) },
             tx);
 }

@@ -4,11 +4,13 @@
 CREATE TABLE notification_events (
     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
     id            TEXT    NOT NULL UNIQUE,
+    instance_id   TEXT    NOT NULL,
     kind          TEXT    NOT NULL,
     body          TEXT    NOT NULL,
     created_at    TEXT    NOT NULL,
     fanned_out_at TEXT
 );
+CREATE INDEX ix_notification_events_instance ON notification_events (instance_id);
 CREATE INDEX ix_notification_events_pending ON notification_events (seq) WHERE fanned_out_at IS NULL;
 
 CREATE TABLE notification_deliveries (
