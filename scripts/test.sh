@@ -14,6 +14,7 @@
 #   AO_BROKER_CONTROL   1 when this script started the broker itself, so tests may restart it
 #                       with `$RABBITMQ_CTL stop_app` / `$RABBITMQ_CTL start_app`; otherwise 0
 #                       (or the caller's value)
+#   MAILDEV_BIN         the npm maildev the e-mail tests start (default: tests/tools/node_modules/.bin/maildev)
 #   RABBITMQ_CTL        command prefix for rabbitmqctl ("rabbitmqctl", or "sudo -n rabbitmqctl"
 #                       when the broker needs root and we are not root)
 #   ERL_EPMD_ADDRESS, RABBITMQ_NODE_IP_ADDRESS, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS
@@ -148,6 +149,21 @@ else
     export RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/"
 fi
 say "RABBITMQ_URL=$RABBITMQ_URL AO_BROKER_CONTROL=$AO_BROKER_CONTROL"
+
+# ---------------------------------------------------------------- notifications: maildev (SMTP on loopback)
+
+# The e-mail tests (tests/ApprovalOrchestrator.Integration.Tests/Notifications/EmailTests.cs) start npm maildev 3.0.0
+# themselves, as a child process on free 127.0.0.1 ports, and stop it when done; here it is only installed, from
+# tests/tools/package-lock.json, into tests/tools/node_modules when missing. MAILDEV_BIN overrides the binary.
+if [ -z "${MAILDEV_BIN:-}" ]; then
+    if [ ! -x "$REPO_ROOT/tests/tools/node_modules/.bin/maildev" ]; then
+        command -v npm >/dev/null 2>&1 || { say "npm is missing (needed for maildev): installing it"; apt_install nodejs npm; }
+        say "installing maildev into tests/tools (npm ci)"
+        (cd "$REPO_ROOT/tests/tools" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in tests/tools failed"
+    fi
+    export MAILDEV_BIN="$REPO_ROOT/tests/tools/node_modules/.bin/maildev"
+fi
+say "e-mail tests use maildev at $MAILDEV_BIN"
 
 # ---------------------------------------------------------------- tests
 

@@ -85,6 +85,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddOrchestratorBus(configuration);
 
         services.AddHostedService<OutboxDispatcher>();
+        Notifications.NotificationsServiceCollectionExtensions.AddNotifications(services, configuration);
         services.AddHostedService<RecoveryService>();
         return services;
     }

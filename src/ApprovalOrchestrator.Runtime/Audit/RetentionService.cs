@@ -68,6 +68,7 @@ public sealed class RetentionService(SqliteDatabase database, TimeProvider clock
                     : instance.Execution,
             };
             await connection.ExecuteAsync("UPDATE instances SET state = @state WHERE id = @id", new { state = Json.Serialize(blanked), id = id.ToString() }, tx);
+            await Notifications.NotificationEvents.EraseAsync(connection, tx, id, ErasedText);
             await AuditWriter.AppendAsync(connection, tx, id, instance.Definition, "content-erased", actor, now, new Dictionary<string, object?>
             {
                 ["events"] = erased,

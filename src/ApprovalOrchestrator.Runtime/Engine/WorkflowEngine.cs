@@ -156,11 +156,17 @@ public sealed class WorkflowEngine(
                     publishes = true;
                     break;
                 case NotifyApprovalRequested notify:
-                    await Outbox.AddAsync(connection, tx, OutcomeMessages.ApprovalRequested(state, notify.TaskId), now, DeterministicId.Create(state.Id, $"approval-requested/{state.Version}"));
+                    var requested = OutcomeMessages.ApprovalRequested(state, notify.TaskId);
+                    var requestedId = DeterministicId.Create(state.Id, $"approval-requested/{state.Version}");
+                    await Outbox.AddAsync(connection, tx, requested, now, requestedId);
+                    await Notifications.NotificationEvents.AddAsync(connection, tx, requested, now, requestedId);
                     publishes = true;
                     break;
                 case NotifyCompleted:
-                    await Outbox.AddAsync(connection, tx, OutcomeMessages.Completed(state, now), now, DeterministicId.Create(state.Id, "completed"));
+                    var completed = OutcomeMessages.Completed(state, now);
+                    var completedId = DeterministicId.Create(state.Id, "completed");
+                    await Outbox.AddAsync(connection, tx, completed, now, completedId);
+                    await Notifications.NotificationEvents.AddAsync(connection, tx, completed, now, completedId);
                     publishes = true;
                     break;
                 case CallGateway:

@@ -12,6 +12,7 @@ using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
+using ApprovalOrchestrator.Server.Notifications;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +62,7 @@ public static class ServerApp
         app.UseConsoleHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMailLinks();
         app.MapRequests();
         app.MapTasks();
         app.MapDelegations();
@@ -69,6 +71,7 @@ public static class ServerApp
         app.MapBindings();
         app.MapHealth();
         app.MapOutboxAdmin();
+        app.MapNotificationsAdmin();
         app.MapConsole();
         app.MapSignInLink();
         return app;
