@@ -1,4 +1,4 @@
--- Migration 6 (SQLite): notifications (issue 14, item 4). An event row is written in the same transaction as the step
+-- Migration 7 (SQLite): notifications (issue 14, item 4). An event row is written in the same transaction as the step
 -- that causes it (like the outbox); the dispatcher fans it out into one delivery per configured channel and delivers
 -- those with retries and backoff. A delivery that keeps failing is marked 'dead' with the reason (never deleted).
 CREATE TABLE notification_events (
