@@ -21,7 +21,7 @@ public sealed class OperationsQueries(SqliteDatabase database, TimeProvider cloc
         await using var connection = database.Open();
 
         var open = (await connection.QueryAsync<(string Id, string InstanceId, string GroupName, long Tier, string? Risk, string OpenedAt, string DueAt)>(
-            "SELECT id, instance_id, group_name, tier, risk, opened_at, due_at FROM approval_tasks WHERE status = 'open' ORDER BY opened_at, id")).ToList();
+            OperationsSql.OpenTasks)).ToList();
         var pending = open
             .GroupBy(t => t.Risk ?? "unclassified", StringComparer.Ordinal)
             .OrderBy(g => RiskOrder(g.Key))
@@ -42,11 +42,7 @@ public sealed class OperationsQueries(SqliteDatabase database, TimeProvider cloc
 
         // A decision's latency is measured from when its task was opened (a task keeps its opening time across escalation).
         var decisions = (await connection.QueryAsync<(string At, string OpenedAt, string? GroupName, long? Tier)>(
-            """
-            SELECT e.at, t.opened_at, json_extract(e.data, '$.group'), json_extract(e.data, '$.tier')
-            FROM audit_events e JOIN approval_tasks t ON t.id = json_extract(e.data, '$.taskId')
-            WHERE e.kind = @kind AND e.at >= @since
-            """,
+            OperationsSql.Decisions,
             new { kind = AuditKinds.Decision, since })).ToList();
         var latencies = decisions.Select(d => (d.GroupName, d.Tier, Wait: Timestamps.Parse(d.At) - Timestamps.Parse(d.OpenedAt))).ToList();
         var byGroup = Summaries(latencies.GroupBy(l => l.GroupName ?? "(unknown)", l => l.Wait, StringComparer.Ordinal));
@@ -55,7 +51,7 @@ public sealed class OperationsQueries(SqliteDatabase database, TimeProvider cloc
 
         async Task<HourlySeries> Series(string kind, string name)
         {
-            var at = await connection.QueryAsync<string>("SELECT at FROM audit_events WHERE kind = @kind AND at >= @since", new { kind, since });
+            var at = await connection.QueryAsync<string>(OperationsSql.EventTimes, new { kind, since });
             return new HourlySeries(name, TimeBuckets.CountPerHour(hours, at.Select(Timestamps.Parse)));
         }
 

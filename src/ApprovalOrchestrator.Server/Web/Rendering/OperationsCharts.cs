@@ -148,7 +148,7 @@ public static class OperationsCharts
         var html = new StringBuilder("<table><thead><tr><th scope=\"col\">Waiting</th><th scope=\"col\">Risk</th><th scope=\"col\">Group</th><th scope=\"col\">Tier</th><th scope=\"col\">Due</th><th scope=\"col\">Request</th></tr></thead><tbody>");
         foreach (var t in s.Oldest)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-task=\"{t.TaskId}\"><td>{Durations.Format(s.At - t.OpenedAt)}</td><td>{E(t.Risk ?? "unclassified")}</td><td>{E(t.Group)}</td><td>{t.Tier + 1}</td><td>{E(TimeLeft.Display(t.DueAt))}</td><td><a href=\"/requests/{t.RequestId}\">{t.RequestId.ToString()[..8]}</a></td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-task=\"{t.TaskId}\"><td>{Durations.Format(s.At - t.OpenedAt)}</td><td>{E(t.Risk ?? "unclassified")}</td><td>{E(t.Group)}</td><td>{t.Tier + 1}</td><td>{E(TimeLeft.Display(t.DueAt))}</td><td><a href=\"/requests/{t.RequestId}\"><code>{t.RequestId}</code></a></td></tr>");
         }
 
         return html.Append("</tbody></table>").ToString();
