@@ -41,6 +41,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
         services.AddSingleton<RequestQueries>();
+        services.AddSingleton<Operations.OperationsQueries>();
         services.Configure<Approvals.ApprovalsOptions>(configuration.GetSection(Approvals.ApprovalsOptions.Section));
         services.AddSingleton<Approvals.DelegationStore>();
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));

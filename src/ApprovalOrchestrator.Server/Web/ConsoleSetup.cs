@@ -15,6 +15,7 @@ public static class ConsoleSetup
                 o.Conventions.AuthorizeFolder("/Inbox", ConsoleAuth.Approver);
                 o.Conventions.AuthorizeFolder("/Tasks", ConsoleAuth.Approver);
                 o.Conventions.AuthorizeFolder("/Audit", ConsoleAuth.AuditReader);
+                o.Conventions.AuthorizeFolder("/Operations", ConsoleAuth.AuditReader);
                 o.Conventions.AuthorizeFolder("/Definitions", ConsoleAuth.Admin);
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
             })

@@ -61,12 +61,12 @@ public sealed class ConsoleHost : IAsyncDisposable
     public string Token(string user, string roles, string groups = "") =>
         Tokens.Issue(user, groups.Split(',', StringSplitOptions.RemoveEmptyEntries), roles.Split(',', StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>Submits over the API as <paramref name="requester"/> (a submitter); returns the request's id.</summary>
-    public async Task<Guid> SubmitAsync(string text, string requester = "alice", string? agentId = null, string roles = Roles.Submitter)
+    /// <summary>Submits over the API as <paramref name="requester"/> (a submitter), on <paramref name="workflow"/> if named; returns the request's id.</summary>
+    public async Task<Guid> SubmitAsync(string text, string requester = "alice", string? agentId = null, string roles = Roles.Submitter, string? workflow = null)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(requester, roles));
-        var response = await client.PostAsJsonAsync("/api/requests", new { text, agentId }, TestContext.Current.CancellationToken);
+        var response = await client.PostAsJsonAsync("/api/requests", new { text, agentId, workflow }, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"Submit answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();

@@ -21,6 +21,8 @@ public sealed class ConsoleAccessTests : IAsyncLifetime
         { "/requests/{request}", "submitter,approver,auditor,admin" },
         { "/audit", "auditor,admin" },
         { "/audit?handler=export&format=csv", "auditor,admin" },
+        { "/operations", "auditor,admin" },
+        { "/operations?handler=poll", "auditor,admin" },
         { "/account/sign-out", "submitter,approver,auditor,admin" },
         { "/definitions", "admin" },
         { "/definitions/edit", "admin" },

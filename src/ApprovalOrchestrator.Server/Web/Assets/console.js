@@ -40,6 +40,21 @@
         }, 3000);
     }
 
+    // The operations dashboard swaps in freshly rendered charts (an HTML fragment of SVG from the server) every few seconds.
+    function pollOperations(box) {
+        setInterval(function () {
+            fetch(box.dataset.opsPoll, { credentials: "same-origin" })
+                // Signed out meanwhile: the answer is the sign-in page after a redirect; keep the last charts rather than show it.
+                .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
+                .then(function (html) {
+                    if (html === null) return;
+                    box.innerHTML = html;
+                    box.dataset.refreshed = String(Number(box.dataset.refreshed || 0) + 1);
+                })
+                .catch(function () { /* offline for a moment: try again on the next round */ });
+        }, Number(box.dataset.opsEvery || 5) * 1000);
+    }
+
     // Line numbers beside the definition editor, kept in step with its content and scroll position.
     function gutter(editor) {
         var area = editor.querySelector("textarea"), numbers = editor.querySelector(".gutter");
@@ -73,6 +88,8 @@
         if (document.querySelector("time.countdown[data-due]")) { tick(); setInterval(tick, 1000); }
         var list = document.getElementById("task-list");
         if (list && list.dataset.poll) pollInbox(list);
+        var ops = document.getElementById("ops-charts");
+        if (ops && ops.dataset.opsPoll) pollOperations(ops);
         var refresh = document.querySelector("[data-refresh]");
         if (refresh) setTimeout(function () { location.reload(); }, Number(refresh.dataset.refresh) * 1000);
         document.querySelectorAll(".editor").forEach(gutter);

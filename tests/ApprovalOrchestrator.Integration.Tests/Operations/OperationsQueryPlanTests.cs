@@ -1,0 +1,32 @@
+using ApprovalOrchestrator.Integration.Tests.Support;
+using ApprovalOrchestrator.Runtime.Operations;
+using ApprovalOrchestrator.Runtime.Storage;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalOrchestrator.Integration.Tests.Operations;
+
+/// <summary>The dashboard's queries read index ranges of the migrated database, never a whole table.</summary>
+public sealed class OperationsQueryPlanTests : IAsyncLifetime
+{
+    private OrchestratorHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await OrchestratorHost.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData(nameof(OperationsSql.OpenTasks), "approval_tasks USING INDEX ix_tasks_status_opened")]
+    [InlineData(nameof(OperationsSql.Decisions), "audit_events AS e USING INDEX ix_audit_events_kind_at")]
+    [InlineData(nameof(OperationsSql.EventTimes), "audit_events USING COVERING INDEX ix_audit_events_kind_at")]
+    public async Task Each_dashboard_query_reads_an_index(string query, string expected)
+    {
+        var sql = (string)typeof(OperationsSql).GetField(query)!.GetValue(null)!;
+        await using var connection = _host.Services.GetRequiredService<SqliteDatabase>().Open();
+        // Rows of (id, parent, notused, detail): the detail says how each table is read.
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { kind = "decision", since = "2026-01-01" }))
+            .Select(r => r.Detail).ToList();
+        Assert.True(plan.Any(step => step.Contains(expected, StringComparison.Ordinal)), string.Join(" | ", plan));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal));
+    }
+}
