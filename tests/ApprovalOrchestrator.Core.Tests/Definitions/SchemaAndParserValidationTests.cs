@@ -40,6 +40,21 @@ public class SchemaAndParserValidationTests
     }
 
     [Fact]
+    public void What_only_the_schema_rejects_is_reported_with_its_pointer_and_keyword()
+    {
+        // A quoted number: the parser reads the text, the schema (like an author's editor) wants a number.
+        var source = Valid.Replace("confidence: 0.5", "confidence: \"0.5\"", StringComparison.Ordinal);
+        Assert.True(DefinitionParser.Parse(source).IsValid);
+
+        var result = DefinitionValidation.Validate(source);
+
+        Assert.False(result.IsValid);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("classification.default.confidence", error.Path);
+        Assert.EndsWith("(schema 'type' at /classification/default/confidence)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Schema_errors_carry_the_json_pointer_and_keyword_in_the_parsers_path_form() =>
         Assert.Equal("routes.amber.tiers[0].timeout", DefinitionValidation.ToPath("/routes/amber/tiers/0/timeout"));
 
