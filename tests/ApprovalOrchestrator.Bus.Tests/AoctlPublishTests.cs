@@ -52,6 +52,20 @@ public sealed class AoctlPublishTests(DryRunBusFixture fixture) : IClassFixture<
         Assert.Equal(["amber", "red", "red", "red"], result.EventsNamed("approval").Select(a => a.GetProperty("message").GetProperty("risk").GetString()!).Order().ToArray());
         Assert.Contains("4 of 5 request(s) still waiting (4 awaiting approval", result.Stderr);
         Assert.Contains("do not complete by themselves", result.Stderr);
+        Assert.DoesNotContain("aoctl: waiting (", result.Stderr); // --json: no progress lines
+    }
+
+    [Fact]
+    public async Task Waiting_for_an_approval_prints_a_progress_line_on_stderr_per_interval()
+    {
+        var file = WriteFile($$"""{"requestId":"{{Requests.NewId("cli-wait")}}","requester":"employee-007","text":"Draft an email to the team about the offsite."}""");
+
+        var result = await Aoctl.RunAsync("publish", "--file", file, "--prefix", fixture.Prefix, "--url", Broker.Url, "--timeout", "12s");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var progress = result.Stderr.Split('\n').Where(l => l.StartsWith("aoctl: waiting (", StringComparison.Ordinal)).ToList();
+        Assert.True(progress.Count >= 1, result.ToString());
+        Assert.Contains(progress, l => l.Contains("1 of 1 request(s) open (1 awaiting approval", StringComparison.Ordinal));
     }
 
     [Fact]

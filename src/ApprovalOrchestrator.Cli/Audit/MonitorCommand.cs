@@ -44,7 +44,9 @@ internal static class MonitorCommand
                     return Verb.Ok;
                 }
 
-                await Task.Delay(every, ct);
+                var next = DateTimeOffset.UtcNow + every;
+                await Output.Progress.WaitAsync(Task.Delay(every, ct), Output.Progress.Every < every ? TimeSpan.FromTicks(Math.Max(Output.Progress.Every.Ticks, every.Ticks / 6)) : every,
+                    () => $"watching: next check at {next:HH:mm:ss}Z", quiet: false, ct);
             }
         });
         return command;

@@ -111,7 +111,12 @@ public static class PublishCommand
                     new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = deadline.Token },
                     async (request, ct) => await bus.PublishAsync(request, ct));
                 Console.Error.WriteLine($"aoctl: published {requests.Count} request(s) to {address} (prefix '{settings.Prefix}'); waiting up to {settings.Timeout} for their events.");
-                await tracker.AllEnded.WaitAsync(deadline.Token);
+                await Output.Progress.WaitAsync(tracker.AllEnded, Output.Progress.Every, () =>
+                {
+                    var open = tracker.Open();
+                    return $"waiting ({clock.Elapsed.TotalSeconds:0} s of {settings.Timeout.TotalSeconds:0} s): {open.Waiting} of {requests.Count} request(s) open " +
+                        $"({open.AwaitingApproval} awaiting approval, {open.Accepted} in progress, {open.NotAccepted} not yet accepted)";
+                }, settings.Json, deadline.Token);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {

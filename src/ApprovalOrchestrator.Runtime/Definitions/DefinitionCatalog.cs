@@ -27,11 +27,11 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
 
     private readonly ConcurrentDictionary<(string, int), PublishedDefinition> _cache = new();
 
-    /// <summary>Parses and validates against the current group directory; what publishing would check.</summary>
+    /// <summary>Parses and validates (parser and JSON Schema) against the current group directory; what publishing would check.</summary>
     public DefinitionParseResult Validate(string source)
     {
         var directory = groups.Snapshot();
-        return DefinitionParser.Parse(source, directory.KnownGroups, directory.GroupSizes);
+        return DefinitionValidation.Validate(source, directory.KnownGroups, directory.GroupSizes);
     }
 
     /// <summary>The newest version that is not retracted, or null (then requests naming this definition are refused).</summary>

@@ -48,7 +48,8 @@ public sealed class OutboxDispatcher(
             {
                 // RabbitMQ.Client 7.x can leave a publishing channel hung for good after a broker restart under load
                 // (rabbitmq-dotnet-client #1928/#1930): consumers recover, publishes never complete. A fresh connection
-                // cures it; the outbox keeps every row, so restarting the bus loses nothing.
+                // cures it; the outbox keeps every row, so restarting the bus loses nothing. Still needed with MassTransit
+                // 8.5.12 / RabbitMQ.Client 7.2.2 (2026-12): without the bounded publish the broker-restart test hung.
                 logger.LogWarning(ex, "Publishing to RabbitMQ is stuck ({Count} timed-out publishes); restarting the bus connection", stuckPublishes);
                 stuckPublishes = 0;
                 await RestartBusAsync(stoppingToken);
