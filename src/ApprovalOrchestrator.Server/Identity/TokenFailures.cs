@@ -20,7 +20,7 @@ public static class TokenFailures
         SecurityTokenInvalidAlgorithmException => "unsupported algorithm",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "invalid signature",
         SecurityTokenMalformedException or ArgumentException => "malformed token",
-        // Discovery or JWKS unreachable: refused (fail closed) until the provider answers again.
+        // Discovery or JWKS unreachable outside the library's own handling: refused (fail closed) until the provider answers.
         InvalidOperationException or HttpRequestException => "identity provider unavailable",
         _ => "invalid token",
     };
