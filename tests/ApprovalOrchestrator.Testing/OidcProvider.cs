@@ -14,8 +14,10 @@ public static class OidcProvider
     /// <summary>The audience (resource indicator) the provider puts in API tokens by default.</summary>
     public const string Audience = "urn:approval-orchestrator";
 
-    /// <summary>Every test user's password on the provider's login page.</summary>
-    public const string Password = "test";
+    /// <summary>The console's client on the provider (authorization code + PKCE; any loopback port may be its callback).</summary>
+    public const string ConsoleClientId = "ao-console";
+
+    public const string ConsoleClientSecret = "ao-console-secret";
 
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(15) };
 
@@ -23,12 +25,14 @@ public static class OidcProvider
         ? url.TrimEnd('/')
         : throw new InvalidOperationException("AO_OIDC_URL is not set. These tests need the real OIDC provider: run scripts/test.sh, which starts it (node tests/oidc-provider/server.js <port>).");
 
-    /// <summary>The server settings that trust the provider (plain http on loopback).</summary>
+    /// <summary>The server settings that trust the provider (plain http on loopback), with the console's sign-in client.</summary>
     public static Dictionary<string, string?> ServerSettings() => new()
     {
         ["Auth:Authority"] = Url,
         ["Auth:Audience"] = Audience,
         ["Auth:RequireHttpsMetadata"] = "false",
+        ["Auth:ClientId"] = ConsoleClientId,
+        ["Auth:ClientSecret"] = ConsoleClientSecret,
     };
 
     /// <summary>
@@ -58,20 +62,6 @@ public static class OidcProvider
         using var response = await s_http.PostAsync($"{Url}/admin/rotate", null, cancellationToken);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("kid").GetString()!;
-    }
-
-    /// <summary>Registers a console client (dynamic registration) for a server's callback URL: (client id, secret).</summary>
-    public static async Task<(string ClientId, string ClientSecret)> RegisterConsoleClientAsync(string redirectUri, CancellationToken cancellationToken = default)
-    {
-        var registration = new { redirect_uris = new[] { redirectUri }, grant_types = new[] { "authorization_code" }, response_types = new[] { "code" } };
-        using var response = await s_http.PostAsJsonAsync($"{Url}/reg", registration, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The provider refused the client registration: {body}");
-        }
-
-        return (body.GetProperty("client_id").GetString()!, body.GetProperty("client_secret").GetString()!);
     }
 
     /// <summary>A token's header or payload, for tests that read <c>kid</c> or <c>exp</c> (never to trust it).</summary>

@@ -2,8 +2,9 @@
 // Started by scripts/test.sh: node tests/oidc-provider/server.js [port] (0 or none: a free port). It prints
 // "oidc-provider listening on <issuer>" once it answers, and exits when AO_OIDC_PARENT_PID (the script) is gone.
 //
-// - Test users (login page: any of the ids below, password "test"), with groups and roles claims.
-// - Console clients register themselves (dynamic registration), so a test can name its own server's callback URL.
+// - Test users (the provider's development login page: one of the ids below; it checks no password), with groups and
+//   roles claims.
+// - The console client "ao-console": a loopback "native" client, so its callback may be on any port (RFC 8252 7.3).
 // - API tokens: client_credentials for the fixed clients below, as JWT access tokens for a resource (audience);
 //   sub is the client id, groups/roles come from the client's entry. "ao-api-short" tokens live 1 second.
 // - POST /admin/rotate: a new signing key (new kid) signs from then on; the old one stays published.
@@ -29,9 +30,15 @@ const newKey = () => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).p
 let keys = [newKey()];
 
 const configuration = () => ({
-  clients: Object.keys(apiClients).map((id) => ({
-    client_id: id, client_secret: `${id}-secret`, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
-  })),
+  clients: [
+    {
+      client_id: 'ao-console', client_secret: 'ao-console-secret', application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/account/signin-oidc'], grant_types: ['authorization_code'], response_types: ['code'],
+    },
+    ...Object.keys(apiClients).map((id) => ({
+      client_id: id, client_secret: `${id}-secret`, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
+    })),
+  ],
   jwks: { keys },
   findAccount: (ctx, id) => (users[id] ? {
     accountId: id,
@@ -42,11 +49,11 @@ const configuration = () => ({
   pkce: { required: () => true },
   features: {
     devInteractions: { enabled: true }, // the provider's own login and consent pages
-    registration: { enabled: true },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
-      defaultResource: () => 'urn:approval-orchestrator',
+      // The console's sign-in asks for no resource: its access token is for the userinfo endpoint.
+      defaultResource: (ctx, client) => (client.clientId === 'ao-console' ? undefined : 'urn:approval-orchestrator'),
       useGrantedResource: () => true,
       getResourceServerInfo: (ctx, resource, client) => ({
         scope: 'api',
