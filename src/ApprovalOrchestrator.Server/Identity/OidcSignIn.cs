@@ -88,7 +88,7 @@ public static class OidcSignIn
 
         context.Principal = new ClaimsPrincipal(identity);
         context.Properties!.IsPersistent = false;
-        context.Properties.ExpiresUtc = DateTimeOffset.UtcNow + Web.ConsoleAuth.MaxSession;
+        context.Properties.ExpiresUtc = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() + Web.ConsoleAuth.MaxSession;
     }
 
     private static Task RecordAsync(HttpContext context, string why) =>
