@@ -15,6 +15,7 @@
 #                       with `$RABBITMQ_CTL stop_app` / `$RABBITMQ_CTL start_app`; otherwise 0
 #                       (or the caller's value)
 #   MAILDEV_BIN         the npm maildev the e-mail tests start (default: tests/tools/node_modules/.bin/maildev)
+#   AO_OIDC_URL         issuer URL of the OIDC provider started for the identity tests (or the caller's value)
 #   RABBITMQ_CTL        command prefix for rabbitmqctl ("rabbitmqctl", or "sudo -n rabbitmqctl"
 #                       when the broker needs root and we are not root)
 #   ERL_EPMD_ADDRESS, RABBITMQ_NODE_IP_ADDRESS, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS
@@ -164,6 +165,30 @@ if [ -z "${MAILDEV_BIN:-}" ]; then
     export MAILDEV_BIN="$REPO_ROOT/tests/tools/node_modules/.bin/maildev"
 fi
 say "e-mail tests use maildev at $MAILDEV_BIN"
+
+# ---------------------------------------------------------------- OIDC provider (identity tests) — begin
+# A real OpenID Connect provider on loopback for the identity tests: npm oidc-provider (tests/oidc-provider/server.js),
+# installed into tests/oidc-provider/node_modules when missing. It listens on a free 127.0.0.1 port and exits by itself
+# once this script is gone (it watches AO_OIDC_PARENT_PID). Exported: AO_OIDC_URL (the issuer). A caller's AO_OIDC_URL
+# is used as is.
+if [ -z "${AO_OIDC_URL:-}" ]; then
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { say "node/npm are missing (needed by the OIDC provider): installing them"; apt_install nodejs npm; }
+    OIDC_DIR="$REPO_ROOT/tests/oidc-provider"
+    if [ ! -d "$OIDC_DIR/node_modules/oidc-provider" ]; then
+        say "npm install oidc-provider (into $OIDC_DIR/node_modules)"
+        (cd "$OIDC_DIR" && npm install --no-audit --no-fund --loglevel=error) || die "npm install of oidc-provider failed"
+    fi
+    OIDC_LOG=$(mktemp "${TMPDIR:-/tmp}/ao-oidc.XXXXXX")
+    AO_OIDC_PARENT_PID=$$ node "$OIDC_DIR/server.js" 0 >"$OIDC_LOG" 2>&1 &
+    oidc_deadline=$(( $(date +%s) + 30 ))
+    until AO_OIDC_URL=$(sed -n 's/^oidc-provider listening on //p' "$OIDC_LOG") && [ -n "$AO_OIDC_URL" ]; do
+        [ "$(date +%s)" -lt "$oidc_deadline" ] || { cat "$OIDC_LOG" >&2; die "the OIDC provider did not start within 30 s"; }
+        sleep 0.2
+    done
+    export AO_OIDC_URL
+fi
+say "AO_OIDC_URL=$AO_OIDC_URL"
+# ---------------------------------------------------------------- OIDC provider (identity tests) — end
 
 # ---------------------------------------------------------------- tests
 

@@ -44,5 +44,16 @@ public sealed class AuthOptions
 
     public bool RequireHttpsMetadata { get; set; } = true;
 
+    /// <summary>The console's OpenID Connect client (authorization code + PKCE), used with <see cref="Authority"/>.</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Scopes the console asks for besides <c>openid</c> (e.g. a provider's <c>groups</c> scope).</summary>
+    public List<string> Scopes { get; set; } = ["profile"];
+
+    /// <summary>Console sign-in through the provider: an authority and a client id.</summary>
+    public bool UsesOidcSignIn => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
+
     public bool UsesLocalKey => string.IsNullOrWhiteSpace(Authority) && SigningKeys.Count == 0 && SigningKeyFiles.Count == 0 && HmacKeyFiles.Count == 0;
 }

@@ -89,7 +89,7 @@ public static class ServerApp
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
         var workflows = services.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
         await services.GetRequiredService<Runtime.Bindings.BindingCatalog>().SeedAsync(workflows.Default, workflows.AllowChoice);
-        await services.GetRequiredService<KeySource>().InitializeAsync(CancellationToken.None);
+        JwtAuthentication.EnsureConfigured(services);
     }
 
     public static string ResolveWorkflowsDirectory(WorkflowsOptions options, string contentRoot)

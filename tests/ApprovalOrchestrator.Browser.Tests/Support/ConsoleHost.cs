@@ -24,7 +24,10 @@ public sealed class ConsoleHost : IAsyncDisposable
     {
         _app = app;
         BaseAddress = baseAddress;
-        Tokens = LocalTokenIssuer.BesideDatabase(databasePath);
+        // Trusting an OIDC provider there is no local key: tokens minted here are then refused, as they should be.
+        Tokens = File.Exists(LocalSigningKey.PathBeside(databasePath))
+            ? LocalTokenIssuer.BesideDatabase(databasePath)
+            : new LocalTokenIssuer(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     }
 
     public Uri BaseAddress { get; }

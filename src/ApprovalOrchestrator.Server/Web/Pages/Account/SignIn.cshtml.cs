@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Security.Claims;
-using System.Text.Json;
 using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Server.Identity;
 using Microsoft.AspNetCore.Authentication;
@@ -11,10 +9,12 @@ using Microsoft.Extensions.Options;
 namespace ApprovalOrchestrator.Server.Web.Pages.Account;
 
 /// <summary>
-/// Sign-in with a token (minted locally, or pasted from the OIDC provider): validated by the same <see cref="JwtValidator"/>
-/// as the API, then exchanged for a cookie session holding only the claims (the raw token is never stored or shown).
+/// Sign-in. With an OIDC provider and a console client configured, a visit goes straight to the provider (authorization
+/// code + PKCE, <see cref="OidcSignIn"/>). Otherwise, and as a fallback, a pasted token (minted locally, or from the
+/// provider) is validated by the same <see cref="TokenValidation"/> as the API, then exchanged for a cookie session
+/// holding only the claims (the raw token is never stored or shown).
 /// </summary>
-public sealed class SignInModel(JwtValidator validator, SecurityEventLog log, IOptions<AuthOptions> auth, TimeProvider clock) : PageModel
+public sealed class SignInModel(TokenValidation validation, SecurityEventLog log, IOptions<AuthOptions> auth, TimeProvider clock) : PageModel
 {
     private static readonly string[] KnownRoles = [Roles.Submitter, Roles.Approver, Roles.Admin, Roles.Auditor];
 
@@ -30,9 +30,28 @@ public sealed class SignInModel(JwtValidator validator, SecurityEventLog log, IO
 
     public bool UsesLocalKey => auth.Value.UsesLocalKey;
 
-    public void OnGet()
+    /// <summary>Why the provider's sign-in did not open a session (set by <see cref="OidcSignIn"/>'s redirect back).</summary>
+    [BindProperty(SupportsGet = true, Name = "error")]
+    public string? ProviderError { get; set; }
+
+    public bool UsesOidcSignIn => auth.Value.UsesOidcSignIn;
+
+    public IActionResult OnGet()
     {
+        if (ProviderError is not null)
+        {
+            Error = ProviderError == "role"
+                ? "The identity provider signed you in, but your account carries no console role (submitter, approver, admin or auditor)."
+                : "The identity provider's sign-in did not complete. Try again.";
+            return Page();
+        }
+
+        return UsesOidcSignIn ? OnGetProvider() : Page();
     }
+
+    /// <summary>Starts the provider's sign-in, coming back to where the user was going.</summary>
+    public IActionResult OnGetProvider() =>
+        Challenge(new AuthenticationProperties { RedirectUri = ReturnUrl is { Length: > 0 } back && Url.IsLocalUrl(back) ? back : "/" }, OidcSignIn.Scheme);
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -48,7 +67,7 @@ public sealed class SignInModel(JwtValidator validator, SecurityEventLog log, IO
             return Page();
         }
 
-        var (principal, failure) = await validator.ValidateAsync(token, HttpContext.RequestAborted);
+        var (principal, tokenExpires, failure) = await validation.ValidateAsync(token, HttpContext.RequestAborted);
         var caller = principal is null ? null : Caller.From(principal);
         if (caller is not null && !caller.Roles.Any(KnownRoles.Contains))
         {
@@ -66,22 +85,8 @@ public sealed class SignInModel(JwtValidator validator, SecurityEventLog log, IO
 
         var identity = new ClaimsIdentity(principal!.Claims.Select(c => new Claim(c.Type, c.Value)), ConsoleAuth.Scheme, Caller.UserClaim, Caller.RoleClaim);
         var now = clock.GetUtcNow();
-        var expires = ExpiryOf(token) is { } exp && exp < now + ConsoleAuth.MaxSession ? exp : now + ConsoleAuth.MaxSession;
+        var expires = tokenExpires is { } exp && exp < now + ConsoleAuth.MaxSession ? exp : now + ConsoleAuth.MaxSession;
         await HttpContext.SignInAsync(ConsoleAuth.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false, ExpiresUtc = expires, IssuedUtc = now });
         return LocalRedirect(ReturnUrl is { Length: > 0 } back && Url.IsLocalUrl(back) ? back : "/");
-    }
-
-    /// <summary>The session ends when the token would have: read from the (already verified) payload.</summary>
-    private static DateTimeOffset? ExpiryOf(string token)
-    {
-        try
-        {
-            var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement;
-            return payload.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or IndexOutOfRangeException)
-        {
-            return null;
-        }
     }
 }

@@ -1,26 +1,45 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace ApprovalOrchestrator.Server.Identity;
 
 /// <summary>
-/// Verification keys, each tied to one key type, so an algorithm can only be used with keys of its own kind (no
-/// HS256-with-an-RSA-public-key confusion).
+/// Reads configured verification keys for the JwtBearer handler, refusing a key filed under the wrong kind at start-up
+/// (the library would take a misfiled public key as an HMAC secret that anyone could mint tokens with), and binds
+/// each algorithm family to its own key type.
 /// </summary>
-public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
+public static class ConfiguredKeys
 {
-    public IReadOnlyList<VerificationKey> Keys { get; } = keys;
+    private static readonly string[] s_hmac = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.HmacSha384, SecurityAlgorithms.HmacSha512];
+    private static readonly string[] s_rsa = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512];
+    private static readonly string[] s_ec = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512];
 
-    public IEnumerable<VerificationKey> Candidates(string? kid, string alg) =>
-        Keys.Where(k => k.Supports(alg) && (kid is null || k.Kid is null || k.Kid == kid));
+    /// <summary>The algorithms a key of this type may verify (HS* only with a secret, RS*/PS* only with RSA, ES* only with EC).</summary>
+    public static IReadOnlyList<string> AlgorithmsFor(SecurityKey key) => key switch
+    {
+        SymmetricSecurityKey => s_hmac,
+        RsaSecurityKey => s_rsa,
+        ECDsaSecurityKey => s_ec,
+        JsonWebKey { Kty: "RSA" } => s_rsa,
+        JsonWebKey { Kty: "EC" } => s_ec,
+        _ => [],
+    };
+
+    /// <summary>All asymmetric algorithms: what a provider's JWKS may sign with (never HS*, whose "secret" would be public).</summary>
+    public static IReadOnlyList<string> Asymmetric { get; } = [.. s_rsa, .. s_ec];
+
+    /// <summary>An algorithm validator for the handler: the header's <c>alg</c> must belong to the key that verifies it.</summary>
+    public static bool AlgorithmFitsKey(string algorithm, SecurityKey key) => AlgorithmsFor(key).Contains(algorithm, StringComparer.Ordinal);
+
+    public static SecurityKey Hmac(byte[] secret) =>
+        secret.Length >= 32 ? new SymmetricSecurityKey(secret) : throw new KeyConfigurationException("An HMAC signing key must be at least 256 bits.");
 
     /// <summary>
     /// A PEM public key file (<c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c>) for <c>Auth:SigningKeyFiles</c>. Anything else is
     /// refused: a file that is not PEM used to be taken as an HMAC secret, so a bare base64 public key, which anyone may
     /// hold, became a secret that mints tokens. Secrets are listed explicitly under <c>Auth:HmacKeyFiles</c>.
     /// </summary>
-    public static VerificationKey FromPublicKeyFile(string setting, string path)
+    public static SecurityKey FromPublicKeyFile(string setting, string path)
     {
         var text = ReadKeyFile(setting, path);
         var label = PemLabel(text);
@@ -44,7 +63,7 @@ public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
         {
             var rsa = RSA.Create();
             rsa.ImportFromPem(text);
-            return new VerificationKey(null, rsa, null, null);
+            return new RsaSecurityKey(rsa);
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
@@ -52,7 +71,7 @@ public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
             {
                 var ec = ECDsa.Create();
                 ec.ImportFromPem(text);
-                return new VerificationKey(null, null, ec, null);
+                return new ECDsaSecurityKey(ec);
             }
             catch (Exception inner) when (inner is ArgumentException or CryptographicException)
             {
@@ -62,14 +81,14 @@ public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
     }
 
     /// <summary>An HMAC secret file for <c>Auth:HmacKeyFiles</c>: base64 of at least 256 random bits, as <c>signing.key</c>.</summary>
-    public static VerificationKey FromHmacFile(string setting, string path) =>
+    public static SecurityKey FromHmacFile(string setting, string path) =>
         HmacSecret($"{setting} ({path})", ReadKeyFile(setting, path));
 
     /// <summary>
     /// A configured HMAC secret (base64, at least 256 bits). Refuses what is plainly a key of another kind (PEM, or a DER
     /// public key in base64): such a "secret" is public, and would let anyone mint tokens.
     /// </summary>
-    public static VerificationKey HmacSecret(string where, string base64)
+    public static SecurityKey HmacSecret(string where, string base64)
     {
         var text = base64.Trim();
         if (PemLabel(text) is not null)
@@ -97,7 +116,7 @@ public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
             throw new KeyConfigurationException($"{where} is shorter than 256 bits.");
         }
 
-        return VerificationKey.Hmac(secret);
+        return Hmac(secret);
     }
 
     private static string ReadKeyFile(string setting, string path)
@@ -145,83 +164,4 @@ public sealed class SigningKeySet(IReadOnlyList<VerificationKey> keys)
 
         return false;
     }
-
-    /// <summary>The keys of a JWKS document (RSA and EC signing keys; others skipped).</summary>
-    public static IReadOnlyList<VerificationKey> FromJwks(JsonElement jwks)
-    {
-        var keys = new List<VerificationKey>();
-        foreach (var jwk in jwks.GetProperty("keys").EnumerateArray())
-        {
-            if (jwk.TryGetProperty("use", out var use) && use.GetString() != "sig")
-            {
-                continue;
-            }
-
-            var kid = jwk.TryGetProperty("kid", out var k) ? k.GetString() : null;
-            switch (jwk.GetProperty("kty").GetString())
-            {
-                case "RSA":
-                    var rsa = RSA.Create();
-                    rsa.ImportParameters(new RSAParameters { Modulus = B64(jwk, "n"), Exponent = B64(jwk, "e") });
-                    keys.Add(new VerificationKey(kid, rsa, null, null));
-                    break;
-                case "EC":
-                    var curve = jwk.GetProperty("crv").GetString() switch
-                    {
-                        "P-256" => ECCurve.NamedCurves.nistP256,
-                        "P-384" => ECCurve.NamedCurves.nistP384,
-                        "P-521" => ECCurve.NamedCurves.nistP521,
-                        _ => (ECCurve?)null,
-                    };
-                    if (curve is { } c)
-                    {
-                        keys.Add(new VerificationKey(kid, null, ECDsa.Create(new ECParameters { Curve = c, Q = new ECPoint { X = B64(jwk, "x"), Y = B64(jwk, "y") } }), null));
-                    }
-
-                    break;
-            }
-        }
-
-        return keys;
-    }
-
-    private static byte[] B64(JsonElement jwk, string name) => Base64Url.DecodeFromChars(jwk.GetProperty(name).GetString());
-}
-
-/// <summary>One key: exactly one of an RSA key, an EC key or an HMAC secret.</summary>
-public sealed record VerificationKey(string? Kid, RSA? Rsa, ECDsa? Ec, byte[]? Secret)
-{
-    public static VerificationKey Hmac(byte[] secret) =>
-        secret.Length >= 32 ? new(null, null, null, secret) : throw new KeyConfigurationException("An HMAC signing key must be at least 256 bits.");
-
-    public bool Supports(string alg) => alg switch
-    {
-        "HS256" or "HS384" or "HS512" => Secret is not null,
-        "RS256" or "RS384" or "RS512" or "PS256" or "PS384" or "PS512" => Rsa is not null,
-        "ES256" or "ES384" or "ES512" => Ec is not null,
-        _ => false,
-    };
-
-    public bool Verify(string alg, byte[] data, byte[] signature)
-    {
-        var hash = alg[2..] switch
-        {
-            "256" => HashAlgorithmName.SHA256,
-            "384" => HashAlgorithmName.SHA384,
-            _ => HashAlgorithmName.SHA512,
-        };
-        return alg[..2] switch
-        {
-            "HS" => CryptographicOperations.FixedTimeEquals(HMAC(hash, Secret!, data), signature),
-            "RS" => Rsa!.VerifyData(data, signature, hash, RSASignaturePadding.Pkcs1),
-            "PS" => Rsa!.VerifyData(data, signature, hash, RSASignaturePadding.Pss),
-            "ES" => Ec!.VerifyData(data, signature, hash),
-            _ => false,
-        };
-    }
-
-    private static byte[] HMAC(HashAlgorithmName hash, byte[] key, byte[] data) =>
-        hash == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(key, data)
-        : hash == HashAlgorithmName.SHA384 ? HMACSHA384.HashData(key, data)
-        : HMACSHA512.HashData(key, data);
 }
