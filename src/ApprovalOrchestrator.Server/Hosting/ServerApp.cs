@@ -12,6 +12,7 @@ using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
+using ApprovalOrchestrator.Server.Telemetry;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +45,7 @@ public static class ServerApp
         builder.Services.AddConsole();
         builder.Services.AddConsoleKeys(builder.Configuration);
         builder.Services.AddSingleton<SignInLinks>();
+        builder.Services.AddOrchestratorTelemetry(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -68,6 +70,7 @@ public static class ServerApp
         app.MapDefinitions();
         app.MapBindings();
         app.MapHealth();
+        app.MapOrchestratorMetrics();
         app.MapOutboxAdmin();
         app.MapConsole();
         app.MapSignInLink();
