@@ -40,7 +40,7 @@ public static class TelemetryServiceCollectionExtensions
 
             if (otlp)
             {
-                m.AddOtlpExporter(o => Configure(o, telemetry));
+                m.AddOtlpExporter(o => Configure(o, telemetry, "metrics"));
             }
         });
         if (otlp)
@@ -50,17 +50,17 @@ public static class TelemetryServiceCollectionExtensions
                 // Health probes and static assets would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(metrics.Path))
                 .AddHttpClientInstrumentation()
-                .AddOtlpExporter(o => Configure(o, telemetry)));
+                .AddOtlpExporter(o => Configure(o, telemetry, "traces")));
         }
 
         return services;
     }
 
-    private static void Configure(OtlpExporterOptions options, TelemetryOptions telemetry)
+    private static void Configure(OtlpExporterOptions options, TelemetryOptions telemetry, string signal)
     {
-        options.Endpoint = new Uri(telemetry.Endpoint!);
-        options.Protocol = string.Equals(telemetry.Protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase)
-            ? OtlpExportProtocol.HttpProtobuf
-            : OtlpExportProtocol.Grpc;
+        var http = string.Equals(telemetry.Protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase);
+        options.Protocol = http ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        // Over HTTP the SDK uses a configured endpoint as is: one base URL serves both signals once their paths are added.
+        options.Endpoint = new Uri(http ? $"{telemetry.Endpoint!.TrimEnd('/')}/v1/{signal}" : telemetry.Endpoint!);
     }
 }
