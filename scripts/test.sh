@@ -71,6 +71,19 @@ fi
 export AO_CHROMIUM_PATH="${AO_CHROMIUM_PATH:-$(command -v chromium)}"
 say "browser tests use chromium at $AO_CHROMIUM_PATH"
 
+# ---------------------------------------------------------------- Prometheus (issue 14: observability)
+
+# The metrics test (tests/ApprovalOrchestrator.Integration.Tests/Telemetry/PrometheusScrapeTests.cs) starts Debian's
+# prometheus itself as a child process, because only the test knows the server's port: on a free loopback port, with
+# a throwaway config and storage, killed when the test ends. Here it is only installed when missing (a service the
+# package may start on :9090 is not used). PROMETHEUS_BIN overrides the binary the test runs.
+if [ -z "${PROMETHEUS_BIN:-}" ] && ! command -v prometheus >/dev/null 2>&1; then
+    say "prometheus is missing (needed by the metrics test): installing it"
+    apt_install --no-install-recommends prometheus
+fi
+export PROMETHEUS_BIN="${PROMETHEUS_BIN:-$(command -v prometheus)}"
+say "the metrics test runs prometheus at $PROMETHEUS_BIN"
+
 # ---------------------------------------------------------------- RabbitMQ
 
 BROKER_STARTED=0

@@ -71,10 +71,10 @@ public sealed class SubmitApprovalDecisionConsumer(
                     message.DecisionId, decider.User, message.TaskId, step.Refusal, step.Message);
                 break;
             case { Outcome: StepOutcome.Ignored }:
-                logger.LogInformation("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, step.Message);
+                logger.LogDebug("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, step.Message);
                 break;
             case { Outcome: StepOutcome.Applied }:
-                logger.LogInformation("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, decider.User, message.TaskId);
+                logger.LogDebug("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, decider.User, message.TaskId);
                 break;
         }
     }

@@ -68,6 +68,7 @@ public sealed class WorkflowEngine(
             var now = clock.GetUtcNow();
             var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
             await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
+            await Telemetry.TraceContextRows.SaveAsync(connection, tx, start.State.Id);
             var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
             // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
             await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
@@ -89,23 +90,27 @@ public sealed class WorkflowEngine(
         InboxKey? inbox = null,
         CancellationToken cancellationToken = default)
     {
-        var (result, pending) = await WithRetriesAsync(() => database.InTransactionAsync<(StepResult?, PendingWork)>(async (connection, tx) =>
+        // The step's span joins the request's trace even when an HTTP decision or a timer started it; outbox rows
+        // written inside it carry that trace on to the next consumer.
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("step", await Telemetry.TraceContextRows.FindAsync(database, instanceId));
+        var (result, pending, before, at) = await WithRetriesAsync(() => database.InTransactionAsync<(StepResult?, PendingWork, WorkflowInstance?, DateTimeOffset)>(async (connection, tx) =>
         {
             var now = clock.GetUtcNow();
             if (inbox is not null && !await Inbox.TryClaimAsync(connection, tx, inbox, now))
             {
-                return (null, PendingWork.None);
+                return (null, PendingWork.None, null, now);
             }
 
             var instance = await InstanceRepository.LoadAsync(connection, tx, instanceId);
             if (instance is null)
             {
-                return (null, PendingWork.None);
+                return (null, PendingWork.None, null, now);
             }
 
             var definition = await definitions.GetAsync(instance.Definition.Id, instance.Definition.Version)
                 ?? throw new InvalidOperationException($"Pinned definition {instance.Definition.Id} v{instance.Definition.Version} is missing.");
             var @event = createEvent(instance, definition.Definition);
+            span?.DisplayName = Telemetry.StepTelemetry.SpanName(@event);
             var step = WorkflowStateMachine.Apply(instance, definition.Definition, @event, now);
             if (@event is TimerElapsed fired)
             {
@@ -120,15 +125,24 @@ public sealed class WorkflowEngine(
                     logger.LogDebug("Instance {Id}: {Event} ignored: {Why}", instanceId, @event.GetType().Name, step.Message);
                 }
 
-                return (step, PendingWork.None);
+                return (step, PendingWork.None, instance, now);
             }
 
             await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
             var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now);
-            return (step, work);
+            return (step, work, instance, now);
         }));
 
         AfterCommit(pending);
+        if (result is not null)
+        {
+            Telemetry.StepTelemetry.Tag(span, result.State, result.Outcome);
+            if (result.Outcome == StepOutcome.Applied && before is not null)
+            {
+                Telemetry.StepTelemetry.RecordCommitted(before, result, at);
+            }
+        }
+
         return result;
     }
 

@@ -17,10 +17,13 @@ public sealed class ExecutionRunner(
     IGatewayClient gateway,
     RunIdentity run,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
+    TimeProvider clock,
     ILogger<ExecutionRunner> logger)
 {
     public async Task RunAsync(Guid instanceId, InboxKey? inbox, CancellationToken cancellationToken)
     {
+        // Under the consumer's span, so the start, the Gateway call (HttpClient's span) and the finish nest in one place.
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("execute", null);
         var timeout = TimeSpan.Zero;
         var requiresApproval = false;
         RouteGateway? routeGateway = null;
@@ -71,7 +74,7 @@ public sealed class ExecutionRunner(
             // and its outcome must be recorded. Only shutting the process down abandons it (the next run reviews it).
             outcome = ModeMismatch(routeName, routeGateway, gatewayCall) is { } mismatch
                 ? new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, mismatch, "route-mode", 0)
-                : await gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping);
+                : await TimedAsync(() => gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping));
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -101,6 +104,20 @@ public sealed class ExecutionRunner(
             outcome.Error,
             JsonSerializer.SerializeToElement(outcome, Json.Options));
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
+    }
+
+    private async Task<GatewayOutcome> TimedAsync(Func<Task<GatewayOutcome>> call)
+    {
+        var started = clock.GetTimestamp();
+        var outcome = await call();
+        var status = new KeyValuePair<string, object?>("status", outcome.Status.ToString().ToLowerInvariant());
+        Telemetry.OrchestratorTelemetry.GatewayDuration.Record(clock.GetElapsedTime(started).TotalSeconds, status);
+        if (outcome.Status is not (GatewayOutcomeStatus.Succeeded or GatewayOutcomeStatus.DryRun))
+        {
+            Telemetry.OrchestratorTelemetry.GatewayErrors.Add(1, status, new("error_type", outcome.ErrorType ?? "none"));
+        }
+
+        return outcome;
     }
 
     /// <summary>

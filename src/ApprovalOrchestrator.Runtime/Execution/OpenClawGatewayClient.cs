@@ -198,7 +198,8 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
             : $"{timeout.TotalMilliseconds:0}ms";
 
     // Method, path, status and elapsed time only: never the token, never a body.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway POST {Path} attempt {Attempt}: {Status} in {ElapsedMs} ms")]
+    // Debug: one line per call would be a per-request info line; the gateway metrics and spans carry it (docs/observability.md).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Gateway POST {Path} attempt {Attempt}: {Status} in {ElapsedMs} ms")]
     private partial void LogAttempt(string path, int attempt, string status, long elapsedMs);
 
     private readonly record struct AttemptResult(GatewayOutcome? Outcome, int? HttpStatus, string? Error, string? ErrorType, RetryConditionHeaderValue? RetryAfter)

@@ -41,7 +41,7 @@ public sealed class SubmitAgentRequestConsumer(WorkflowEngine engine, ILogger<Su
                     $"'{command.RequestId}' was already submitted by this requester with different content; use a new requestId for a new request.")]);
                 break;
             case WorkflowEngine.SubmitKind.Existing:
-                logger.LogInformation("Request {RequestId} was already submitted as {InstanceId}; nothing new started", command.RequestId, result.Instance!.Id);
+                logger.LogDebug("Request {RequestId} was already submitted as {InstanceId}; nothing new started", command.RequestId, result.Instance!.Id);
                 break;
         }
     }

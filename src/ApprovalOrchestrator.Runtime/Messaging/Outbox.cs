@@ -24,13 +24,15 @@ public static class Outbox
     /// <summary>Adds a message; with an explicit <paramref name="id"/> the same message is only ever added once.</summary>
     public static Task AddAsync(IDbConnection connection, IDbTransaction tx, object message, DateTimeOffset now, Guid? id = null) =>
         connection.ExecuteAsync(
-            "INSERT INTO outbox (id, message_type, body, created_at) VALUES (@Id, @Type, @Body, @Now) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO outbox (id, message_type, body, created_at, traceparent) VALUES (@Id, @Type, @Body, @Now, @Traceparent) ON CONFLICT (id) DO NOTHING",
             new
             {
                 Id = (id ?? Guid.NewGuid()).ToString(),
                 Type = message.GetType().FullName,
                 Body = Json.Serialize<object>(message),
                 Now = Timestamps.ToText(now),
+                // The span this row was written in: the dispatcher publishes it inside the same trace.
+                Traceparent = Telemetry.OrchestratorTelemetry.CurrentTraceparent(),
             },
             tx);
 }

@@ -82,11 +82,11 @@ public sealed class OutboxDispatcher(
 
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
-        List<(long Seq, string Id, string Type, string Body)> rows;
+        List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows;
         await using (var connection = database.Open())
         {
-            rows = (await connection.QueryAsync<(long, string, string, string)>(
-                "SELECT seq, id, message_type, body FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200")).ToList();
+            rows = (await connection.QueryAsync<(long, string, string, string, string, string?)>(
+                "SELECT seq, id, message_type, body, created_at, traceparent FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200")).ToList();
         }
 
         // Publish in order, then mark the whole batch in one write: a write per row would queue behind every consumer
@@ -97,7 +97,7 @@ public sealed class OutboxDispatcher(
         var failed = new List<(long Seq, Exception Error)>();
         try
         {
-            foreach (var (seq, id, typeName, body) in rows)
+            foreach (var (seq, id, typeName, body, createdAt, traceparent) in rows)
             {
                 if (Outbox.Resolve(typeName) is not { } type)
                 {
@@ -124,8 +124,16 @@ public sealed class OutboxDispatcher(
                 timeout.CancelAfter(PublishTimeout);
                 try
                 {
-                    await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
+                    // Published inside the trace the row was written in: MassTransit's send span, and the consumer's
+                    // span on the far side, join it.
+                    using (Telemetry.OrchestratorTelemetry.StartSpan("outbox publish", traceparent, System.Diagnostics.ActivityKind.Producer))
+                    {
+                        await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
+                    }
+
                     published.Add(seq);
+                    Telemetry.OrchestratorTelemetry.OutboxLag.Record(
+                        Math.Max(0, (clock.GetUtcNow() - Timestamps.Parse(createdAt)).TotalSeconds), new KeyValuePair<string, object?>("message_type", type.Name));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -22,6 +22,14 @@ public sealed class TimerJob(SqliteDatabase database, OutboxSignal signal, TimeP
         var instanceId = Guid.Parse(data.GetString(InstanceIdKey)!);
         var key = data.ContainsKey(FiringKey) ? data.GetString(FiringKey) : null;
         var message = new TimerFired(instanceId, Guid.Parse(data.GetString(TaskIdKey)!), data.GetString(TokenKey)!, string.IsNullOrEmpty(key) ? null : key);
+        // Quartz runs outside any request: the firing rejoins the request's trace, and its row carries that on.
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("timer fired", await Telemetry.TraceContextRows.FindAsync(database, instanceId));
+        span?.SetTag("approval.instance.id", instanceId.ToString());
+        if (context.ScheduledFireTimeUtc is { } scheduled)
+        {
+            Telemetry.OrchestratorTelemetry.TimerLateness.Record(Math.Max(0, (clock.GetUtcNow() - scheduled).TotalSeconds));
+        }
+
         await database.InTransactionAsync(async (connection, tx) =>
         {
             await Outbox.AddAsync(connection, tx, message, clock.GetUtcNow());

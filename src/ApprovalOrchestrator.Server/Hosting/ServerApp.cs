@@ -13,6 +13,7 @@ using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
 using ApprovalOrchestrator.Server.Notifications;
+using ApprovalOrchestrator.Server.Telemetry;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,7 @@ public static class ServerApp
         builder.Services.AddConsole();
         builder.Services.AddConsoleKeys(builder.Configuration);
         builder.Services.AddSingleton<SignInLinks>();
+        builder.Services.AddOrchestratorTelemetry(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
@@ -70,6 +72,7 @@ public static class ServerApp
         app.MapDefinitions();
         app.MapBindings();
         app.MapHealth();
+        app.MapOrchestratorMetrics();
         app.MapOutboxAdmin();
         app.MapNotificationsAdmin();
         app.MapConsole();
