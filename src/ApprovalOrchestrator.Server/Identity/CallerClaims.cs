@@ -29,8 +29,12 @@ public static class CallerClaims
     /// A claim as a list. A JSON array arrives as one claim per element; a single string may be space- or
     /// comma-separated, as some providers send roles.
     /// </summary>
-    private static IEnumerable<string> Values(List<Claim> claims, string type) =>
-        claims.Where(c => c.Type == type)
-            .SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.Ordinal);
+    private static IEnumerable<string> Values(List<Claim> claims, string type)
+    {
+        var found = claims.Where(c => c.Type == type).Select(c => c.Value).ToList();
+        // Several claims are a JSON array: each entry is taken exactly as issued (never trimmed, so "finance " is not
+        // "finance"). One claim may be a provider's space- or comma-separated string.
+        var values = found.Count > 1 ? found : found.SelectMany(v => v.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries));
+        return values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal);
+    }
 }
