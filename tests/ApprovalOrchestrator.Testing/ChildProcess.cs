@@ -28,18 +28,7 @@ public static class ChildProcess
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
+        ApplyEnvironment(start, environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -57,6 +46,22 @@ public static class ChildProcess
         }
 
         return new ChildResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Sets each variable on the child, and removes those whose value is null.</summary>
+    public static void ApplyEnvironment(ProcessStartInfo start, IReadOnlyDictionary<string, string?>? environment)
+    {
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
     }
 
     /// <summary>The dotnet host running these tests (the SDK sets DOTNET_HOST_PATH), else the one on PATH.</summary>

@@ -77,18 +77,7 @@ public sealed class ReadmeTryItTests
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
+        ChildProcess.ApplyEnvironment(start, environment);
         var process = Process.Start(start)!;
         var log = new StreamWriter(logPath) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
