@@ -62,31 +62,42 @@ public sealed class ExecutionLeaseTests
     }
 
     [Fact]
-    public async Task Heartbeats_keep_a_chat_call_four_leases_long_alive_and_it_is_sent_once()
+    public async Task Heartbeats_keep_a_chat_call_three_leases_long_alive_against_every_sweep_and_node_and_it_is_sent_once()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromSeconds(4)));
-        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 1));
+        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromSeconds(6)));
+        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 2));
         var id = await host.SubmitOkAsync(ChatText);
         await gateway.WaitForRequestsAsync(FakeGateway.ChatPath, 1, Poll.DefaultTimeout);
         var first = await LeaseAsync(host, id) ?? throw new InvalidOperationException("No lease for the call in flight.");
 
-        // While the call runs, other nodes keep trying: every sweep, every start by another run finds a live lease.
+        // At every heartbeat, other nodes try: a sweep, and a start by another run. Each finds a live lease.
         using var other = new ExecutionNode(host.Services);
-        var latestExpiry = first.ExpiresAt;
-        while ((await host.GetRequestAsync(id)).GetProperty("status").GetString() == "executing")
+        var last = first;
+        var beats = 0;
+        while (true)
         {
             await Recovery(host).SweepAsync(null, Ct);
             await other.RunAsync(id);
-            if (await LeaseAsync(host, id) is { } lease)
+            var seen = last.HeartbeatAt;
+            var next = await Poll.GetAsync(
+                async () => await LeaseAsync(host, id) is { } l ? (l.HeartbeatAt > seen ? new[] { l } : null) : [],
+                "the next heartbeat, or the outcome",
+                cancellationToken: Ct);
+            if (next.Length == 0)
             {
-                latestExpiry = lease.ExpiresAt > latestExpiry ? lease.ExpiresAt : latestExpiry;
+                break;
             }
+
+            last = next[0];
+            beats++;
         }
 
         var done = await host.WaitForStatusAsync(id, "executed");
         Assert.Single(gateway.RequestsTo(FakeGateway.ChatPath));
-        Assert.True(latestExpiry >= first.ExpiresAt + TimeSpan.FromSeconds(2), $"The lease was not renewed: first expiry {first.ExpiresAt:O}, latest {latestExpiry:O}.");
+        Assert.True(last.ExpiresAt > first.ExpiresAt + TimeSpan.FromSeconds(2), $"The lease was not carried past its first expiry: first {first.ExpiresAt:O}, last {last.ExpiresAt:O}.");
+        Assert.True(beats >= 3, $"Only {beats} heartbeats were seen during a call three leases long.");
+        Assert.Equal(first.AcquiredAt, last.AcquiredAt);
         Assert.DoesNotContain(Timeline(done), e => e.Kind == AuditKinds.ExecutionInterrupted);
         Assert.Null(await LeaseAsync(host, id)); // the outcome step deleted it
     }
@@ -95,20 +106,8 @@ public sealed class ExecutionLeaseTests
     public async Task An_expired_lease_on_a_tool_call_goes_to_needs_review_after_expiry_only_and_the_tool_is_invoked_exactly_once()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Hang());
-        var (database, id, dead, deadLease) = await CallAbandonedByADeadNodeAsync(gateway, ToolText, s_tool);
-        using var _ = dead;
-        gateway.SetDefault(FakeGateway.ToolPath, null);
-
-        var clock = new ShiftedClock();
-        await using var host = await OrchestratorHost.StartAsync(database, Settings(gateway, leaseSeconds: 30), ShiftedClock.Install(clock));
-        // Before expiry: the start-up sweep and any later one leave it alone (the owner might only be slow).
-        await Recovery(host).SweepAsync(null, Ct);
-        Assert.Equal("executing", (await host.GetRequestAsync(id)).GetProperty("status").GetString());
-        Assert.Equal(dead.Run.Id, (await LeaseAsync(host, id))!.Owner);
-
-        clock.Advance(TimeSpan.FromSeconds(31));
-        await Recovery(host).SweepAsync(clock.GetUtcNow() - RecoveryService.IdleThreshold, Ct);
+        await using var abandoned = await ExpireAndSweepAsync(gateway, FakeGateway.ToolPath, ToolText, s_tool);
+        var (host, id, dead, deadLease) = abandoned;
         var reviewed = await host.WaitForStatusAsync(id, "needs-review");
 
         Assert.Equal(1, gateway.ToolInvocationCount(deadLease.IdempotencyKey));
@@ -125,18 +124,8 @@ public sealed class ExecutionLeaseTests
     public async Task An_expired_lease_on_a_chat_call_is_retried_as_attempt_2_and_succeeds()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Hang());
-        var (database, id, dead, deadLease) = await CallAbandonedByADeadNodeAsync(gateway, ChatText, null);
-        using var _ = dead;
-        gateway.SetDefault(FakeGateway.ChatPath, null);
-
-        var clock = new ShiftedClock();
-        await using var host = await OrchestratorHost.StartAsync(database, Settings(gateway, leaseSeconds: 30), ShiftedClock.Install(clock));
-        await Recovery(host).SweepAsync(null, Ct);
-        Assert.Single(gateway.RequestsTo(FakeGateway.ChatPath));
-
-        clock.Advance(TimeSpan.FromSeconds(31));
-        await Recovery(host).SweepAsync(clock.GetUtcNow() - RecoveryService.IdleThreshold, Ct);
+        await using var abandoned = await ExpireAndSweepAsync(gateway, FakeGateway.ChatPath, ChatText, null);
+        var (host, id, dead, deadLease) = abandoned;
         var done = await host.WaitForStatusAsync(id, "executed");
 
         Assert.Equal(2, gateway.RequestsTo(FakeGateway.ChatPath).Count);
@@ -144,8 +133,8 @@ public sealed class ExecutionLeaseTests
         Assert.Equal(dead.Run.Id, Assert.Single(timeline, e => e.Kind == AuditKinds.ExecutionInterrupted).Data.GetProperty("leaseOwner").GetString());
         var retry = Assert.Single(timeline, e => e.Kind == AuditKinds.ExecutionStarted && e.Data.GetProperty("attempt").GetInt32() == 2);
         Assert.True(retry.Data.GetProperty("afterInterruption").GetBoolean());
+        Assert.Equal(deadLease.IdempotencyKey, retry.Data.GetProperty("idempotencyKey").GetString());
         Assert.Null(await LeaseAsync(host, id));
-        Assert.Equal(deadLease.IdempotencyKey, timeline.Single(e => e.Kind == AuditKinds.ExecutionStarted && e.Data.GetProperty("attempt").GetInt32() == 1).Data.GetProperty("idempotencyKey").GetString());
     }
 
     [Fact]
@@ -187,47 +176,24 @@ public sealed class ExecutionLeaseTests
         Assert.Single(timeline, e => e.Kind == AuditKinds.ExecutionFinished);
     }
 
-    [Fact]
-    public async Task A_tool_call_left_executing_by_the_release_before_leases_is_recovered_at_start_into_needs_review_and_not_resent()
+    [Theory]
+    [InlineData(FakeGateway.ToolPath, "needs-review", 1)]
+    [InlineData(FakeGateway.ChatPath, "executed", 2)]
+    public async Task An_execution_left_by_the_release_before_leases_is_recovered_at_start_a_tool_into_review_never_resent_a_chat_retried(string path, string status, int calls)
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Hang());
-        var (database, id, dead, deadLease) = await CallAbandonedByADeadNodeAsync(gateway, ToolText, s_tool);
-        using var _ = dead;
-        gateway.SetDefault(FakeGateway.ToolPath, null);
-        // What the previous release leaves behind: the start recorded in the instance, and no lease row at all.
-        await using (var connection = new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={database}" })).Open())
-        {
-            Assert.Equal(1, await connection.ExecuteAsync("DELETE FROM execution_leases WHERE instance_id = @Id", new { Id = id.ToString() }));
-        }
+        var isTool = path == FakeGateway.ToolPath;
+        var (database, id, dead, _) = await LeftByThePreviousReleaseAsync(gateway, path, isTool ? ToolText : ChatText, isTool ? s_tool : null);
+        using var __ = dead;
 
         // The default 30 s lease, the real clock: a start without a lease counts as expired, so the start-up sweep acts.
         await using var host = await OrchestratorHost.StartAsync(database, Settings(gateway, leaseSeconds: 30));
-        var reviewed = await host.WaitForStatusAsync(id, "needs-review", TimeSpan.FromSeconds(15));
+        var recovered = await host.WaitForStatusAsync(id, status, TimeSpan.FromSeconds(15));
 
-        Assert.Equal(1, gateway.ToolInvocationCount(deadLease.IdempotencyKey));
-        var interrupted = Assert.Single(Timeline(reviewed), e => e.Kind == AuditKinds.ExecutionInterrupted);
+        Assert.Equal(calls, gateway.RequestsTo(path).Count);
+        var interrupted = Assert.Single(Timeline(recovered), e => e.Kind == AuditKinds.ExecutionInterrupted);
         Assert.Equal(dead.Run.Id, interrupted.Data.GetProperty("leaseOwner").GetString());
         Assert.Equal(JsonValueKind.Null, interrupted.Data.GetProperty("leaseExpiresAt").ValueKind);
-    }
-
-    [Fact]
-    public async Task A_chat_call_left_executing_by_the_release_before_leases_is_retried_after_the_upgrade()
-    {
-        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Hang());
-        var (database, id, dead, _) = await CallAbandonedByADeadNodeAsync(gateway, ChatText, null);
-        using var __ = dead;
-        gateway.SetDefault(FakeGateway.ChatPath, null);
-        await using (var connection = new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={database}" })).Open())
-        {
-            await connection.ExecuteAsync("DELETE FROM execution_leases");
-        }
-
-        await using var host = await OrchestratorHost.StartAsync(database, Settings(gateway, leaseSeconds: 30));
-        await host.WaitForStatusAsync(id, "executed", TimeSpan.FromSeconds(15));
-
-        Assert.Equal(2, gateway.RequestsTo(FakeGateway.ChatPath).Count);
     }
 
     [Fact]
@@ -282,6 +248,52 @@ public sealed class ExecutionLeaseTests
         var lease = await LeaseAsync(host, id) ?? throw new InvalidOperationException("The dead node left no lease.");
         Assert.Equal(dead.Run.Id, lease.Owner);
         return (database, id, dead, lease);
+    }
+
+    /// <summary>
+    /// A dead node's call (answered normally from now on), then a server on the same file whose sweeps leave its lease
+    /// alone while it is unexpired — the owner might only be slow — and, once the clock is past the expiry, nudge it.
+    /// </summary>
+    private static async Task<Abandoned> ExpireAndSweepAsync(FakeGateway gateway, string path, string text, object? tool)
+    {
+        gateway.SetDefault(path, FakeResponse.Hang());
+        var (database, id, dead, lease) = await CallAbandonedByADeadNodeAsync(gateway, text, tool);
+        gateway.SetDefault(path, null);
+        var clock = new ShiftedClock();
+        var host = await OrchestratorHost.StartAsync(database, Settings(gateway, leaseSeconds: 30), ShiftedClock.Install(clock));
+        var abandoned = new Abandoned(host, id, dead, lease);
+        await Recovery(host).SweepAsync(null, Ct);
+        Assert.Equal("executing", (await host.GetRequestAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(dead.Run.Id, (await LeaseAsync(host, id))!.Owner);
+        Assert.Single(gateway.RequestsTo(path));
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await Recovery(host).SweepAsync(clock.GetUtcNow() - RecoveryService.IdleThreshold, Ct);
+        return abandoned;
+    }
+
+    /// <summary>A server and the dead node whose lease it found; disposing ends both.</summary>
+    private sealed record Abandoned(OrchestratorHost Host, Guid Id, ExecutionNode Dead, ExecutionLease Lease) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            Dead.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What the release before leases leaves behind when it dies mid-call: the start recorded in the instance and no lease
+    /// row at all (made here by a dead node whose lease row is then removed). The Gateway answers normally from now on.
+    /// </summary>
+    private static async Task<(string Database, Guid Id, ExecutionNode Dead, ExecutionLease Lease)> LeftByThePreviousReleaseAsync(FakeGateway gateway, string path, string text, object? tool)
+    {
+        gateway.SetDefault(path, FakeResponse.Hang());
+        var abandoned = await CallAbandonedByADeadNodeAsync(gateway, text, tool);
+        gateway.SetDefault(path, null);
+        await using var connection = new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={abandoned.Database}" })).Open();
+        Assert.Equal(1, await connection.ExecuteAsync("DELETE FROM execution_leases WHERE instance_id = @Id", new { Id = abandoned.Id.ToString() }));
+        return abandoned;
     }
 
     private static async Task StartThenKillAsync(ExecutionNode node, Guid id, FakeGateway gateway, string path)
