@@ -82,8 +82,9 @@ public sealed class ExecutionRunner(
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Shutting down mid-call: leave the start recorded; the next run decides (tool → needs-review, chat → retry).
-            logger.LogWarning("Shutdown during execution of {Id}; the next run will review it", instanceId);
+            // Shutting down mid-call: leave the start and its lease; once the lease has expired (on a SQLite file, as soon as
+            // the next run owns it) recovery decides: tool → needs-review, chat → retry.
+            logger.LogWarning("Shutdown during execution of {Id}; recovery will review it when its lease expires", instanceId);
             return;
         }
         catch (Exception ex)
