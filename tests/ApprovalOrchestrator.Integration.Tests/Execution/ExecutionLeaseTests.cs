@@ -35,7 +35,7 @@ public sealed class ExecutionLeaseTests
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
         gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Hang());
         var clock = new ShiftedClock();
-        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 3), configure: ShiftedClock.Install(clock));
+        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 6), configure: ShiftedClock.Install(clock));
         var id = await host.SubmitOkAsync(ToolText, tool: s_tool);
         await gateway.WaitForRequestsAsync(FakeGateway.ToolPath, 1, Poll.DefaultTimeout);
         var started = await LeaseAsync(host, id) ?? throw new InvalidOperationException("No lease for the call in flight.");
@@ -65,8 +65,8 @@ public sealed class ExecutionLeaseTests
     public async Task Heartbeats_keep_a_chat_call_three_leases_long_alive_against_every_sweep_and_node_and_it_is_sent_once()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
-        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromSeconds(6)));
-        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 2));
+        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromSeconds(9)));
+        await using var host = await OrchestratorHost.StartAsync(settings: Settings(gateway, leaseSeconds: 3));
         var id = await host.SubmitOkAsync(ChatText);
         await gateway.WaitForRequestsAsync(FakeGateway.ChatPath, 1, Poll.DefaultTimeout);
         var first = await LeaseAsync(host, id) ?? throw new InvalidOperationException("No lease for the call in flight.");
@@ -95,7 +95,7 @@ public sealed class ExecutionLeaseTests
 
         var done = await host.WaitForStatusAsync(id, "executed");
         Assert.Single(gateway.RequestsTo(FakeGateway.ChatPath));
-        Assert.True(last.ExpiresAt > first.ExpiresAt + TimeSpan.FromSeconds(2), $"The lease was not carried past its first expiry: first {first.ExpiresAt:O}, last {last.ExpiresAt:O}.");
+        Assert.True(last.ExpiresAt > first.ExpiresAt + TimeSpan.FromSeconds(3), $"The lease was not carried past its first expiry: first {first.ExpiresAt:O}, last {last.ExpiresAt:O}.");
         Assert.True(beats >= 3, $"Only {beats} heartbeats were seen during a call three leases long.");
         Assert.Equal(first.AcquiredAt, last.AcquiredAt);
         Assert.DoesNotContain(Timeline(done), e => e.Kind == AuditKinds.ExecutionInterrupted);
