@@ -17,7 +17,7 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 /// nodes nudging the same execution, one takes it over and the other changes nothing.
 /// </summary>
 public sealed class RecoveryService(
-    SqliteDatabase database,
+    Database database,
     TimerScheduler timers,
     OutboxSignal signal,
     IOptions<ExecutionLeaseOptions> leaseOptions,

@@ -17,7 +17,7 @@ public sealed class ExecutionRunner(
     WorkflowEngine engine,
     IGatewayClient gateway,
     RunIdentity run,
-    SqliteDatabase database,
+    Database database,
     Microsoft.Extensions.Options.IOptions<ExecutionLeaseOptions> leaseOptions,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     TimeProvider clock,

@@ -14,16 +14,16 @@ public sealed class LeaseHeartbeat : IAsyncDisposable
     private readonly Task _loop;
     private int _disposed;
 
-    private LeaseHeartbeat(SqliteDatabase database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger) =>
+    private LeaseHeartbeat(Database database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger) =>
         _loop = BeatAsync(database, instanceId, attempt, owner, options, clock, logger, _stop.Token);
 
     /// <summary>Set when a beat found the lease no longer ours: recovery elsewhere took the execution over.</summary>
     public bool Lost { get; private set; }
 
-    public static LeaseHeartbeat Start(SqliteDatabase database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger) =>
+    public static LeaseHeartbeat Start(Database database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger) =>
         new(database, instanceId, attempt, owner, options, clock, logger);
 
-    private async Task BeatAsync(SqliteDatabase database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger, CancellationToken stop)
+    private async Task BeatAsync(Database database, Guid instanceId, int attempt, string owner, ExecutionLeaseOptions options, TimeProvider clock, ILogger logger, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(options.HeartbeatInterval, clock);
         try

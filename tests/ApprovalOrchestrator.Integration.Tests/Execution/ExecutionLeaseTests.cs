@@ -15,8 +15,8 @@ namespace ApprovalOrchestrator.Integration.Tests.Execution;
 /// <summary>
 /// Execution leases (issue 10): a Gateway call in flight belongs to the run holding its lease; recovery on any node takes
 /// over only a lease that expired — a tool call then needs review (never re-sent), a chat call is retried. Real SQLite
-/// file, real fake Gateway over HTTP; "other nodes" are other runs in this process (<see cref="ExecutionNode"/>) or a host
-/// restarted on the same file. Logical time moves on a <see cref="ShiftedClock"/>; heartbeats run on real timers.
+/// file (and the suite's PostgreSQL pass), real fake Gateway over HTTP; "other nodes" are other runs in this process
+/// (<see cref="ExecutionNode"/>) or a host restarted on the same database. Logical time moves on a <see cref="ShiftedClock"/>; heartbeats run on real timers.
 /// </summary>
 public sealed class ExecutionLeaseTests
 {
@@ -197,6 +197,7 @@ public sealed class ExecutionLeaseTests
     }
 
     [Fact]
+    [Trait("Storage", TestStorage.SqliteOnly)] // on a shared database a restarted node waits the lease out like any other
     public async Task After_a_restart_on_the_sqlite_file_it_owns_a_server_reviews_its_predecessors_tool_call_without_waiting_out_the_lease()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
@@ -291,7 +292,7 @@ public sealed class ExecutionLeaseTests
         gateway.SetDefault(path, FakeResponse.Hang());
         var abandoned = await CallAbandonedByADeadNodeAsync(gateway, text, tool);
         gateway.SetDefault(path, null);
-        await using var connection = new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={abandoned.Database}" })).Open();
+        await using var connection = TestStorage.Open(abandoned.Database).Open();
         Assert.Equal(1, await connection.ExecuteAsync("DELETE FROM execution_leases WHERE instance_id = @Id", new { Id = abandoned.Id.ToString() }));
         return abandoned;
     }
@@ -320,7 +321,7 @@ public sealed class ExecutionLeaseTests
 
     private static async Task<ExecutionLease?> LeaseAsync(OrchestratorHost host, Guid id)
     {
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Services.GetRequiredService<Database>().Open();
         return await ExecutionLeases.FindAsync(connection, null, id);
     }
 
