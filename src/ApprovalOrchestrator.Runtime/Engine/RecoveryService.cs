@@ -61,7 +61,7 @@ public sealed class RecoveryService(
     {
         var cutoff = idleSince is { } t ? Timestamps.ToText(t) : "9999";
         var now = clock.GetUtcNow();
-        var (nudged, expired) = await database.InTransactionAsync(async (connection, tx) =>
+        var (nudged, takeovers) = await database.InTransactionAsync(async (connection, tx) =>
         {
             if (ownership is { IsHeld: true })
             {
@@ -74,33 +74,38 @@ public sealed class RecoveryService(
                 }
             }
 
-            var received = await connection.QueryAsync<string>(
-                "SELECT id FROM instances WHERE status = 'received' AND updated_at < @cutoff", new { cutoff }, tx);
+            // Each SELECT claims its rows for this sweep (SKIP LOCKED on PostgreSQL): two nodes sweeping at once nudge
+            // disjoint sets. A nudge is only a hint, though; the execute step's own claim decides who takes a call over.
+            var skipLocked = database.Sql.SkipLocked;
+            var received = (await connection.QueryAsync<string>(
+                "SELECT id FROM instances WHERE status = 'received' AND updated_at < @cutoff" + skipLocked, new { cutoff }, tx)).ToList();
             // No lease: the execution never started (its ExecuteRequest was lost or is late), or was started by the release
-            // before leases (taken over as expired). An expired lease: its owner stopped heartbeating.
-            var executing = (await connection.QueryAsync<(string Id, int Expired)>(
+            // before leases (taken over as expired).
+            var unleased = (await connection.QueryAsync<string>(
                 """
-                SELECT i.id, CASE WHEN l.instance_id IS NULL THEN 0 ELSE 1 END
-                FROM instances i LEFT JOIN execution_leases l ON l.instance_id = i.id
-                WHERE i.status = 'executing' AND ((l.instance_id IS NULL AND i.updated_at < @cutoff) OR l.expires_at <= @now)
-                """,
-                new { cutoff, now = Timestamps.ToText(now) },
+                SELECT id FROM instances WHERE status = 'executing' AND updated_at < @cutoff
+                AND NOT EXISTS (SELECT 1 FROM execution_leases l WHERE l.instance_id = instances.id)
+                """ + skipLocked,
+                new { cutoff },
                 tx)).ToList();
+            // An expired lease: its owner stopped heartbeating. (A lease row exists only while its instance is executing.)
+            var expired = (await connection.QueryAsync<string>(
+                "SELECT instance_id FROM execution_leases WHERE expires_at <= @now" + skipLocked, new { now = Timestamps.ToText(now) }, tx)).ToList();
             foreach (var id in received)
             {
                 await Outbox.AddAsync(connection, tx, new ClassifyRequest(Guid.Parse(id)), now);
             }
 
-            foreach (var (id, _) in executing)
+            foreach (var id in unleased.Concat(expired))
             {
                 await Outbox.AddAsync(connection, tx, new ExecuteRequest(Guid.Parse(id)), now);
             }
 
-            return (received.Count() + executing.Count, executing.Count(e => e.Expired == 1));
+            return (received.Count + unleased.Count + expired.Count, expired.Count);
         });
         if (nudged > 0)
         {
-            logger.LogInformation("Recovery nudged {Count} instances between steps ({Expired} with an expired execution lease)", nudged, expired);
+            logger.LogInformation("Recovery nudged {Count} instances between steps ({Expired} with an expired execution lease)", nudged, takeovers);
             signal.Notify();
         }
 
