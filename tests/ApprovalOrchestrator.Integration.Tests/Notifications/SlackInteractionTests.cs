@@ -11,21 +11,12 @@ namespace ApprovalOrchestrator.Integration.Tests.Notifications;
 /// </summary>
 public sealed class SlackInteractionTests
 {
-    private static async Task<(SlackStandIn Slack, OrchestratorHost Host)> StartAsync()
-    {
-        var slack = await SlackStandIn.StartAsync();
-        return (slack, await OrchestratorHost.StartAsync(settings: SlackKit.Settings(slack)));
-    }
-
     [Fact]
     public async Task Two_mapped_Slack_users_approving_meet_the_quorum_and_the_audit_names_the_approvers_Slack_vouched_for()
     {
-        var (slack, host) = await StartAsync();
-        await using var _ = slack;
-        await using var __ = host;
-        var id = await host.SubmitOkAsync(SlackKit.Red);
-        var taskId = await host.OpenTaskIdAsync(id);
-        var approve = SlackKit.ButtonValue(Assert.Single(await slack.MessagesAsync(1)), SlackActions.Approve);
+        await using var s = await SlackScenario.StartAsync(SlackKit.Red);
+        var (host, id, taskId) = (s.Host, s.RequestId, s.TaskId);
+        var approve = s.ApproveValue;
 
         var (first, firstBody) = await SlackKit.ClickAsync(host, "U0SAM", SlackActions.Approve, approve);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -51,12 +42,9 @@ public sealed class SlackInteractionTests
     [Fact]
     public async Task The_same_approver_clicking_twice_counts_once()
     {
-        var (slack, host) = await StartAsync();
-        await using var _ = slack;
-        await using var __ = host;
-        var id = await host.SubmitOkAsync(SlackKit.Red);
-        var taskId = await host.OpenTaskIdAsync(id);
-        var approve = SlackKit.ButtonValue(Assert.Single(await slack.MessagesAsync(1)), SlackActions.Approve);
+        await using var s = await SlackScenario.StartAsync(SlackKit.Red);
+        var (host, id, taskId) = (s.Host, s.RequestId, s.TaskId);
+        var approve = s.ApproveValue;
 
         await SlackKit.ClickAsync(host, "U0SAM", SlackActions.Approve, approve);
         var (again, body) = await SlackKit.ClickAsync(host, "U0SAM", SlackActions.Approve, approve);
@@ -69,12 +57,9 @@ public sealed class SlackInteractionTests
     [Fact]
     public async Task Reject_with_the_reason_typed_into_the_message_rejects_the_request_with_that_comment()
     {
-        var (slack, host) = await StartAsync();
-        await using var _ = slack;
-        await using var __ = host;
-        var id = await host.SubmitOkAsync(SlackKit.Amber);
-        await host.OpenTaskIdAsync(id);
-        var reject = SlackKit.ButtonValue(Assert.Single(await slack.MessagesAsync(1)), SlackActions.Reject);
+        await using var s = await SlackScenario.StartAsync(SlackKit.Amber);
+        var (host, id, taskId) = (s.Host, s.RequestId, s.TaskId);
+        var reject = s.RejectValue;
 
         var (response, body) = await SlackKit.ClickAsync(host, "U0TOM", SlackActions.Reject, reject, reason: "  Wrong vendor account.  ");
 
@@ -89,12 +74,8 @@ public sealed class SlackInteractionTests
     [Fact]
     public async Task The_open_in_console_link_button_is_acknowledged_and_decides_nothing()
     {
-        var (slack, host) = await StartAsync();
-        await using var _ = slack;
-        await using var __ = host;
-        var id = await host.SubmitOkAsync(SlackKit.Amber);
-        await host.OpenTaskIdAsync(id);
-        await slack.MessagesAsync(1);
+        await using var s = await SlackScenario.StartAsync(SlackKit.Amber);
+        var (host, id, taskId) = (s.Host, s.RequestId, s.TaskId);
 
         var (response, _) = await SlackKit.ClickAsync(host, "U0TINA", SlackActions.OpenConsole, null);
 
