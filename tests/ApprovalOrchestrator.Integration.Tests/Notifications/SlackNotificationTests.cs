@@ -109,6 +109,22 @@ public sealed class SlackNotificationTests
     }
 
     [Fact]
+    public async Task With_ExactAction_off_the_message_carries_the_redacted_text_and_no_decision_buttons()
+    {
+        await using var slack = await SlackStandIn.StartAsync();
+        var settings = SlackKit.Settings(slack);
+        settings["Notifications:Slack:ExactAction"] = "false";
+        await using var host = await OrchestratorHost.StartAsync(settings: settings);
+
+        await host.OpenTaskIdAsync(await host.SubmitOkAsync(SlackKit.Amber, tool: new { name = "message_send", action = "send", args = new { to = "bob@example.com" } }));
+        var message = Assert.Single(await slack.MessagesAsync(1));
+
+        Assert.DoesNotContain("bob@example.com", message.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(Texts(message), t => t.StartsWith("Request (redacted", StringComparison.Ordinal) && t.Contains("[email]", StringComparison.Ordinal));
+        Assert.Equal([SlackActions.OpenConsole], SlackKit.Buttons(message).Select(b => b.GetProperty("action_id").GetString()));
+    }
+
+    [Fact]
     public async Task An_action_too_long_to_show_in_full_gets_no_decision_buttons()
     {
         await using var slack = await SlackStandIn.StartAsync();

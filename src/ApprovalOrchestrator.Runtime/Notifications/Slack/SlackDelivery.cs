@@ -29,9 +29,12 @@ public sealed class SlackDelivery(
         }
 
         Guid taskId;
+        (string? Text, string? Reason)? redacted;
         using (var data = JsonDocument.Parse(eventBody))
         {
-            taskId = data.RootElement.GetProperty("taskId").GetGuid();
+            var root = data.RootElement;
+            taskId = root.GetProperty("taskId").GetGuid();
+            redacted = slack.ExactAction ? null : (root.GetProperty("text").GetString(), root.GetProperty("reason").GetString());
         }
 
         if (await queries.GetTaskAsync(taskId) is not { } found)
@@ -46,7 +49,7 @@ public sealed class SlackDelivery(
             return null;
         }
 
-        var message = SlackMessage.Build(kind, found.View, slack.Interactive, slack.PublicBaseUrl);
+        var message = SlackMessage.Build(kind, found.View, slack.Interactive, slack.PublicBaseUrl, redacted);
         var url = slack.TargetUrl;
         string? token = null;
         if (!string.IsNullOrWhiteSpace(slack.PostMessageUrl))

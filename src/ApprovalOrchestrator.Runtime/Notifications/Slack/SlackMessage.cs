@@ -11,15 +11,17 @@ namespace ApprovalOrchestrator.Runtime.Notifications.Slack;
 /// that hash covers exactly as approvers see it in the console: the text with invisible characters as markers and the
 /// tool call with its args, all as <c>plain_text</c> (no mrkdwn, no emoji codes, so a request cannot format, link or
 /// mention). When the exact action does not fit Slack's limits, or interactions are not configured, there are no
-/// decision buttons: nobody approves what the message could not show. The <c>text</c> fallback (push notifications)
-/// names only risk and group.
+/// decision buttons: nobody approves what the message could not show. With <c>ExactAction</c> off the message carries
+/// the redacted text of the notification event instead, and for the same reason no decision buttons. The <c>text</c>
+/// fallback (push notifications) names only risk and group.
 /// </summary>
 public static class SlackMessage
 {
     /// <summary>Below Slack's 3,000-character limit for a section's text, leaving room for the label.</summary>
     public const int MaxExactLength = 2800;
 
-    public static JsonObject Build(string kind, TaskView task, bool interactive, string? consoleBaseUrl)
+    /// <param name="redacted">The event's redacted text and reason, to show instead of the exact action (<c>ExactAction: false</c>).</param>
+    public static JsonObject Build(string kind, TaskView task, bool interactive, string? consoleBaseUrl, (string? Text, string? Reason)? redacted = null)
     {
         var escalated = kind == NotificationKinds.ApprovalEscalated;
         var risk = task.Risk ?? "unclassified";
@@ -27,7 +29,7 @@ public static class SlackMessage
         var text = VisibleText.Reveal(task.Text ?? "");
         var tool = task.Tool is null ? null : $"{task.Tool.Name}{(task.Tool.Action is { } a ? " / " + a : "")}";
         var args = task.Tool?.Args is { } node ? VisibleText.Reveal(node.ToJsonString(Indented)) : null;
-        var fits = text.Length <= MaxExactLength && (args?.Length ?? 0) <= MaxExactLength && (tool?.Length ?? 0) <= 200;
+        var fits = redacted is null && text.Length <= MaxExactLength && (args?.Length ?? 0) <= MaxExactLength && (tool?.Length ?? 0) <= 200;
 
         var blocks = new JsonArray
         {
@@ -43,7 +45,7 @@ public static class SlackMessage
                     Plain(Clip($"Requester: {task.Requester}", 1900)),
                     Plain(Clip($"Agent: {task.AgentId}", 1900))),
             },
-            Section(Clip($"Why: {task.Reason}{(task.MatchedRules.Count > 0 ? $" (rules: {string.Join(", ", task.MatchedRules)})" : "")}", MaxExactLength)),
+            Section(Clip($"Why: {(redacted is { } r ? r.Reason : task.Reason)}{(task.MatchedRules.Count > 0 ? $" (rules: {string.Join(", ", task.MatchedRules)})" : "")}", MaxExactLength)),
         };
 
         if (fits)
@@ -53,6 +55,10 @@ public static class SlackMessage
             {
                 blocks.Add(Section($"Tool: {tool}\nArgs:\n{args ?? "(none)"}"));
             }
+        }
+        else if (redacted is { } shown)
+        {
+            blocks.Add(Section(Clip("Request (redacted; review the exact action in the console):\n" + shown.Text, MaxExactLength)));
         }
         else
         {

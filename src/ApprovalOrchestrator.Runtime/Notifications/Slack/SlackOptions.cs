@@ -32,6 +32,12 @@ public sealed class SlackOptions
     /// <summary>The console's address as people reach it; when set, each message links to the task page.</summary>
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>
+    /// Show the exact, unredacted action (and offer Approve / Reject). Off: the message carries the redacted text that
+    /// webhooks and e-mail carry, and only the console link, since nobody should approve what they were not shown.
+    /// </summary>
+    public bool ExactAction { get; set; } = true;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl) || !string.IsNullOrWhiteSpace(PostMessageUrl);
 
     public bool Interactive => !string.IsNullOrWhiteSpace(SigningSecret) || !string.IsNullOrWhiteSpace(SigningSecretFile);
