@@ -4,6 +4,9 @@ using ApprovalOrchestrator.Runtime.Notifications.Slack;
 using ApprovalOrchestrator.Testing;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.Http;
 
 namespace ApprovalOrchestrator.Integration.Tests.Notifications;
 
@@ -196,4 +199,23 @@ public sealed class SlackNotificationTests
         Assert.DoesNotContain(SlackStandIn.WebhookPath, all, StringComparison.Ordinal);
         Assert.DoesNotContain(SlackKit.SigningSecret, all, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_tracing_on_Slack_posts_are_filtered_out_of_HttpClient_spans_whose_url_would_carry_the_webhook_url()
+    {
+        await using var slack = await SlackStandIn.StartAsync();
+        var settings = SlackKit.Settings(slack);
+        settings["OpenTelemetry:Endpoint"] = "http://127.0.0.1:9";
+        await using var host = await OrchestratorHost.StartAsync(settings: settings);
+
+        var filter = host.Services.GetRequiredService<IOptionsMonitor<HttpClientTraceInstrumentationOptions>>().Get(Options.DefaultName).FilterHttpRequestMessage;
+        using var slackPost = new HttpRequestMessage(HttpMethod.Post, slack.WebhookUrl);
+        slackPost.Options.Set(SlackChannel.Untraced, true);
+        using var other = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:9/tools/invoke");
+
+        Assert.NotNull(filter);
+        Assert.False(filter(slackPost));
+        Assert.True(filter(other));
+    }
 }
+
