@@ -62,7 +62,8 @@ public static class SlackKit
             state = new { values = new Dictionary<string, object> { [SlackActions.ReasonBlock] = new Dictionary<string, object> { [SlackActions.ReasonInput] = new { type = "plain_text_input", value = reason } } } },
         });
 
-    public static byte[] Form(string payload) => Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(payload));
+    /// <summary>Form-encoded as Slack sends it (<c>application/x-www-form-urlencoded</c>, spaces as <c>+</c>).</summary>
+    public static byte[] Form(string payload) => Encoding.UTF8.GetBytes("payload=" + System.Net.WebUtility.UrlEncode(payload));
 
     public static string UnixSeconds(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
