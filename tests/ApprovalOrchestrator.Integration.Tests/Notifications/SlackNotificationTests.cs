@@ -3,7 +3,6 @@ using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Runtime.Notifications.Slack;
 using ApprovalOrchestrator.Testing;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.Http;
@@ -159,7 +158,7 @@ public sealed class SlackNotificationTests
         await slack.MessagesAsync(2);
         var dead = await Poll.GetAsync(async () =>
         {
-            await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+            await using var connection = host.Database.Open();
             return (await connection.QueryAsync<(string Channel, string Status, string Error)>(
                 "SELECT channel, status, last_error FROM notification_deliveries WHERE status = 'dead'")).Select(d => d.ToString()).FirstOrDefault();
         }, "the Slack delivery to be dead-lettered", cancellationToken: TestContext.Current.CancellationToken);
@@ -173,13 +172,14 @@ public sealed class SlackNotificationTests
         await host.OpenTaskIdAsync(await host.SubmitOkAsync("Email the customer the new contract."));
         await Poll.TrueAsync(async () =>
         {
-            await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+            await using var connection = host.Database.Open();
             return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM notification_deliveries WHERE channel = 'slack' AND status = 'delivered'") == 1;
         }, "the second Slack message to be delivered", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("Bearer " + SlackStandIn.Token, slack.Received[^1].Header("Authorization"));
     }
 
     [Fact]
+    [Trait("Storage", TestStorage.SqliteOnly)] // reads the database file itself
     public async Task The_webhook_url_bot_token_and_signing_secret_are_nowhere_in_the_database()
     {
         await using var slack = await SlackStandIn.StartAsync();

@@ -11,7 +11,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications.Slack;
 /// remembered while its timestamp is inside <see cref="SlackSignature.Window"/>, and the inbox retention (days, at
 /// least ten minutes) outlasts that.
 /// </summary>
-public sealed class SlackReplayGuard(SqliteDatabase database, TimeProvider clock)
+public sealed class SlackReplayGuard(Database database, TimeProvider clock)
 {
     public const string Consumer = "slack-interactions";
 
