@@ -41,6 +41,18 @@ public abstract class SqlDialect
     /// </summary>
     public abstract Task<bool> TryTurnAsync(IDbConnection connection, IDbTransaction tx, string job);
 
+    /// <summary>
+    /// <c>column IN (list)</c> for a list parameter: Dapper expands lists into one parameter per item on SQLite, and
+    /// passes them as one array on PostgreSQL (then <c>= ANY</c>). An empty list matches nothing on both.
+    /// </summary>
+    public abstract string In(string column, string parameter);
+
+    /// <summary><c>column NOT IN (list)</c>, see <see cref="In"/>; an empty list excludes nothing.</summary>
+    public abstract string NotIn(string column, string parameter);
+
+    /// <summary>An integer column expression for "the order rows were inserted in", a tie-break only (SQLite: rowid; PostgreSQL: none, 0).</summary>
+    public abstract string InsertionOrder { get; }
+
     /// <summary>Busy/locked/serialization/deadlock: the same work may pass if tried again a little later.</summary>
     public abstract bool IsTransient(Exception ex);
 
