@@ -82,7 +82,25 @@ public static class WorkflowStateMachine
             auditData["warnings"] = warnings;
         }
 
+        // Detector ids and counts only, never values; only when the definition has guardrails (established shape otherwise).
+        if (c.Guardrails is { } guardrails)
+        {
+            auditData["guardrails"] = new Dictionary<string, object?>
+            {
+                ["decision"] = guardrails.Decision,
+                ["findings"] = guardrails.Findings,
+                ["actions"] = guardrails.Actions,
+                ["redacted"] = guardrails.RedactedCounts,
+                ["classifiedRoute"] = guardrails.ClassifiedRoute,
+            };
+        }
+
         var audit = new AppendAudit(AuditKinds.Classified, SystemActors.Policy, auditData);
+        if (c.Guardrails is { IsBlocked: true })
+        {
+            var stopped = classified with { Status = InstanceStatus.Blocked };
+            return Applied(stopped, audit, Completed(stopped, SystemActors.Policy, c.Reason), new NotifyCompleted());
+        }
 
         switch (route.Action)
         {
@@ -95,7 +113,7 @@ public static class WorkflowStateMachine
                 var tier = route.Tiers[0];
                 var taskId = DeterministicId.Create(state.Id, "task/0");
                 var token = TimerToken(taskId, 0);
-                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, [], ActionHash.Compute(state.Request, state.Definition.Hash));
+                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, [], ActionHash.Compute(SentAction.Of(classified), state.Definition.Hash));
                 var waiting = classified with { Status = InstanceStatus.AwaitingApproval, Tasks = [.. state.Tasks, task] };
                 return Applied(
                     waiting,
