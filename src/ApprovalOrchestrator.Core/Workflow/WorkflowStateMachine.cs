@@ -515,14 +515,26 @@ public static class WorkflowStateMachine
             _ => InstanceStatus.Failed,
         };
         var finished = state with { Status = status, Execution = execution with { FinishedAt = now, Result = e.Result } };
+        var data = new Dictionary<string, object?>
+        {
+            ["attempt"] = e.Attempt,
+            ["result"] = e.Result.Kind.ToString().ToLowerInvariant(),
+            ["error"] = e.Result.Error,
+        };
+        // Only when known, so records of executions without them keep their established shape.
+        if (e.Result.Runtime is { } runtime)
+        {
+            data["runtime"] = runtime;
+        }
+
+        if (e.Result.Screening is { } screening)
+        {
+            data["responseGuardrails"] = screening;
+        }
+
         return Applied(
             finished,
-            new AppendAudit(AuditKinds.ExecutionFinished, SystemActors.Executor, new Dictionary<string, object?>
-            {
-                ["attempt"] = e.Attempt,
-                ["result"] = e.Result.Kind.ToString().ToLowerInvariant(),
-                ["error"] = e.Result.Error,
-            }),
+            new AppendAudit(AuditKinds.ExecutionFinished, SystemActors.Executor, data),
             Completed(finished, SystemActors.Executor, e.Result.Error),
             new NotifyCompleted());
     }
