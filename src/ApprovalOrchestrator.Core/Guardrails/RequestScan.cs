@@ -6,7 +6,7 @@ namespace ApprovalOrchestrator.Core.Guardrails;
 
 /// <summary>
 /// What the detectors find in a request: the text, every tool argument value (strings decoded, numbers as written) and
-/// every argument name. Also scans all of them joined, so a value split across fields (<c>"a": "4111 1111",
+/// every argument name. Also scans the text and the values joined, so a value split across fields (<c>"a": "4111 1111",
 /// "b": "1111 1111"</c>) is still seen; such a finding, and one in an argument name, cannot be replaced in place.
 /// </summary>
 internal sealed class RequestScan
@@ -59,6 +59,12 @@ internal sealed class RequestScan
                 counts[f.DetectorId] = counts.GetValueOrDefault(f.DetectorId) + 1;
             }
 
+            // Values only: argument names between the pieces would keep a split value apart.
+            if (isName)
+            {
+                continue;
+            }
+
             if (joined.Length > 0)
             {
                 joined.Append(Separator);
@@ -68,7 +74,7 @@ internal sealed class RequestScan
             joined.Append(value);
         }
 
-        if (fields.Count > 1)
+        if (segments.Count > 1)
         {
             foreach (var f in Scanner.Scan(joined.ToString()))
             {
