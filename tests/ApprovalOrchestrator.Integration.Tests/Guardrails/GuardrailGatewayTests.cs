@@ -1,9 +1,7 @@
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
-using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Testing;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ApprovalOrchestrator.Integration.Tests.Guardrails;
 
@@ -93,7 +91,7 @@ public sealed class GuardrailGatewayTests
         AssertNoOriginal(outcome.GetRawText());
 
         // The stored row: the request as submitted is kept (it holds the address), the answer's card never is.
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         var state = await connection.ExecuteScalarAsync<string>("SELECT state FROM instances WHERE id = @id", new { id = id.ToString() });
         Assert.Contains("[payment-card#1]", state);
         Assert.DoesNotContain(Card, state);
