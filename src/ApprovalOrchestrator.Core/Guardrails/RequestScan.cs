@@ -45,7 +45,8 @@ internal sealed class RequestScan
         var segments = new List<(int Start, int End)>();
         foreach (var (value, isName) in fields)
         {
-            foreach (var f in Scanner.ScanAll(value))
+            var all = Scanner.ScanAll(value);
+            foreach (var f in all)
             {
                 found.Add(f.DetectorId);
                 if (isName)
@@ -54,7 +55,8 @@ internal sealed class RequestScan
                 }
             }
 
-            foreach (var f in Scanner.Scan(value))
+            // Resolved from the same raw matches: one pass of the detectors per field.
+            foreach (var f in Overlaps.Resolve(all))
             {
                 counts[f.DetectorId] = counts.GetValueOrDefault(f.DetectorId) + 1;
             }
