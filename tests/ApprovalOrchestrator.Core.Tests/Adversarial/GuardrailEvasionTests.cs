@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ApprovalOrchestrator.Core.Detection;
 using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Definitions.Changes;
 using ApprovalOrchestrator.Core.Guardrails;
 using ApprovalOrchestrator.Core.Tests.TestSupport;
 using static ApprovalOrchestrator.Core.Tests.Guardrails.GuardrailKit;
@@ -151,6 +152,37 @@ public sealed class GuardrailEvasionTests
         var result = DefinitionParser.Parse(Source("guardrails: { detectors: { email: require-approval }, approvalRoute: green }"));
 
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void A_draft_that_stops_blocking_private_keys_shows_per_detector_in_the_diff_even_through_the_default()
+    {
+        var source = RepoFiles.Read(ReferencePolicy.Path);
+        var draft = RuleKit.Valid(source.Replace("    private-key: block\n", string.Empty, StringComparison.Ordinal));
+
+        var diff = DefinitionDiff.Compare(Reference, draft);
+
+        Assert.Contains(diff.OtherChanges, c => c is { Field: "guardrails.detectors.private-key", From: "block", To: "allow" });
+    }
+
+    [Fact]
+    public void A_draft_that_drops_the_guardrails_shows_in_what_if_for_requests_that_would_go_out_unredacted()
+    {
+        var source = RepoFiles.Read(ReferencePolicy.Path);
+        var draft = RuleKit.Valid(source[..source.IndexOf("\nguardrails:", StringComparison.Ordinal)] + "\n");
+        var requests = new[]
+        {
+            new RecordedRequest("r1", RuleKit.Input($"Summarize the thread with {Email}")),
+            new RecordedRequest("r2", RuleKit.Input($"Summarize this:\n{PrivateKey}")),
+            new RecordedRequest("r3", RuleKit.Input("Summarize our AI governance policy for internal use.")),
+        };
+
+        var report = WhatIf.Evaluate(requests, Reference, draft);
+
+        Assert.Equal(3, report.GuardrailsChanged);
+        Assert.Contains(report.Changes, c => c.Kind == "guardrails" && c.From.StartsWith("block · ", StringComparison.Ordinal) && c.From.Contains("private-key: block", StringComparison.Ordinal) && c.To == "none");
+        Assert.Contains(report.Changes, c => c is { Kind: "guardrails", From: "redact · email: redact", To: "none" });
+        Assert.Equal(0, report.RiskChanged);
     }
 
     [Fact]
