@@ -62,12 +62,14 @@ internal static class DetectorBench
             }
         }
 
+        GuardrailBench.Run(Math.Max(100, iterations / 4));
         return 0;
     }
 
     private const string Base62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private static void Row(string name, string text, int found, int iterations, Action call)
+    /// <summary>Microseconds per call, sorted, after a warm-up of a tenth of the calls (at least 50).</summary>
+    internal static double[] Measure(int iterations, Action call)
     {
         for (var w = 0; w < Math.Max(50, iterations / 10); w++)
         {
@@ -83,7 +85,16 @@ internal static class DetectorBench
         }
 
         Array.Sort(micros);
-        double P(double p) => micros[Math.Clamp((int)Math.Ceiling(p / 100 * micros.Length) - 1, 0, micros.Length - 1)];
+        return micros;
+    }
+
+    internal static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static void Row(string name, string text, int found, int iterations, Action call)
+    {
+        var micros = Measure(iterations, call);
+        double P(double p) => Percentile(micros, p);
         var mbPerSecond = text.Length * 2 / (micros.Average() / 1e6) / 1e6; // UTF-16 bytes
         Console.WriteLine($"{name,-34} {text.Length,7} {found,5}  {P(50),8:0.0} {P(99),8:0.0} {micros[^1],8:0.0}  {mbPerSecond,6:0}");
     }
@@ -107,7 +118,7 @@ internal static class DetectorBench
         yield return ("tool args 20 KB prose, clean", Fit(Prose, 20_000));
     }
 
-    private static string Fit(string seed, int length)
+    internal static string Fit(string seed, int length)
     {
         var sb = new StringBuilder(length + seed.Length);
         while (sb.Length < length)

@@ -1,11 +1,13 @@
 using ApprovalOrchestrator.Core.Definitions;
+using ApprovalOrchestrator.Core.Guardrails;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
 /// <summary>
 /// The deterministic verdict on one request. <see cref="Route"/> names the definition route it leads to.
 /// <see cref="Matches"/> lists every rule that matched, winner first. <see cref="Warnings"/> notes what was decided
-/// fail-closed (a regex that timed out counted as a match).
+/// fail-closed (a regex that timed out counted as a match). <see cref="Guardrails"/> is what the definition's guardrails
+/// found and decided (null when it has none), including the request exactly as it will be sent.
 /// </summary>
 public sealed record ClassificationResult(
     RiskLevel Risk,
@@ -15,7 +17,8 @@ public sealed record ClassificationResult(
     string Route,
     IReadOnlyList<RuleMatch> Matches,
     DefinitionRef Definition,
-    IReadOnlyList<string>? Warnings = null)
+    IReadOnlyList<string>? Warnings = null,
+    GuardrailOutcome? Guardrails = null)
 {
     public IReadOnlyList<string> MatchedRuleIds => Matches.Select(m => m.RuleId).ToArray();
 

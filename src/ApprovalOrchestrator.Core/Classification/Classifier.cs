@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ApprovalOrchestrator.Core.Classification.Folding;
 using ApprovalOrchestrator.Core.Definitions;
 using ApprovalOrchestrator.Core.Definitions.Rules;
+using ApprovalOrchestrator.Core.Guardrails;
 
 namespace ApprovalOrchestrator.Core.Classification;
 
@@ -55,11 +56,15 @@ public sealed class Classifier
         ArgumentNullException.ThrowIfNull(reference);
         if (TextFolding.Problem is { } problem)
         {
-            return new ClassificationResult(
-                RiskLevel.Red, "unclassifiable", 1.0, $"The request text could not be folded for matching ({problem}); classified red, fail closed.", RouteName(RiskLevel.Red), [], reference, [problem]);
+            return GuardrailEvaluator.Apply(
+                new ClassificationResult(
+                    RiskLevel.Red, "unclassifiable", 1.0, $"The request text could not be folded for matching ({problem}); classified red, fail closed.", RouteName(RiskLevel.Red), [], reference, [problem]),
+                input,
+                _definition);
         }
 
-        return DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference);
+        // Guardrails last: they act on the route the rules and deny-by-default chose.
+        return GuardrailEvaluator.Apply(DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference), input, _definition);
     }
 
     private ClassificationResult ClassifyByRules(PolicyInput input, DefinitionRef reference)

@@ -91,7 +91,7 @@ public static class DefinitionParser
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)
     {
-        var map = r.Mapping(root, string.Empty, ["id", "name", "description", "classification", "routes", "execution", .. AccessReader.Keys]);
+        var map = r.Mapping(root, string.Empty, ["id", "name", "description", "classification", "routes", "execution", .. AccessReader.Keys, GuardrailsReader.Key]);
         if (map is null)
         {
             return null;
@@ -106,10 +106,17 @@ public static class DefinitionParser
         var routes = r.Required(map, "routes", string.Empty) is { } rt ? ReadRoutes(rt, r) : null;
         var execution = r.Required(map, "execution", string.Empty) is { } e ? ReadExecution(e, r) : null;
         var access = AccessReader.Read(map, routeNames, routes, r);
+        var guardrailsValid = true;
+        var guardrailsNode = Optional(map, GuardrailsReader.Key);
+        var guardrails = guardrailsNode is null ? null : GuardrailsReader.ReadTop(guardrailsNode, r, ref guardrailsValid);
+        if (routes is not null)
+        {
+            guardrailsValid &= GuardrailsReader.Check(guardrails, guardrailsNode is not null, routes, r);
+        }
 
-        return id is null || name is null || classification is null || routes is null || execution is null || access is null
+        return id is null || name is null || classification is null || routes is null || execution is null || access is null || !guardrailsValid
             ? null
-            : new WorkflowDefinition(id, name, description, classification, routes, execution, access);
+            : new WorkflowDefinition(id, name, description, classification, routes, execution, access, guardrails);
     }
 
     private static HashSet<string> RouteNames(YamlNode? routes) =>
@@ -315,7 +322,7 @@ public static class DefinitionParser
 
     private static RoutePolicy? ReadRoute(string name, YamlNode node, string path, YamlNodeReader r)
     {
-        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "rejectPolicy", "gateway");
+        var map = r.Mapping(node, path, "action", "tiers", "onExpiry", "rejectPolicy", "gateway", GuardrailsReader.Key);
         if (map is null)
         {
             return null;
@@ -353,7 +360,20 @@ public static class DefinitionParser
             }
         }
 
-        return action is null || tiers is null || !gatewayValid ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, rejectPolicy, gateway);
+        Guardrails.GuardrailOverride? guardrails = null;
+        var guardrailsValid = true;
+        if (Optional(map, GuardrailsReader.Key) is { } guardrailsNode)
+        {
+            guardrails = GuardrailsReader.ReadRoute(guardrailsNode, Join(path, GuardrailsReader.Key), r);
+            guardrailsValid = guardrails is not null;
+            if (action == RouteAction.Block)
+            {
+                r.Error(Join(path, GuardrailsReader.Key), "a block route never sends anything; its guardrails would never apply");
+                guardrailsValid = false;
+            }
+        }
+
+        return action is null || tiers is null || !gatewayValid || !guardrailsValid ? null : new RoutePolicy(name, action.Value, tiers, onExpiry, rejectPolicy, gateway, guardrails);
     }
 
     private static List<ApprovalTier>? ReadTiers(YamlNode node, string path, YamlNodeReader r)
@@ -410,10 +430,19 @@ public static class DefinitionParser
 
     private static RouteGateway? ReadGateway(YamlNode node, string path, YamlNodeReader r)
     {
-        var map = r.Mapping(node, path, "agentId", "mode", "timeout");
+        var map = r.Mapping(node, path, "agentId", "mode", "timeout", "model");
         if (map is null)
         {
             return null;
+        }
+
+        var modelNode = Optional(map, "model");
+        var model = r.String(modelNode, Join(path, "model"));
+        // Sent as an HTTP header: a provider/model reference, nothing that could end the header or start another.
+        if (model is not null && !System.Text.RegularExpressions.Regex.IsMatch(model, "^[A-Za-z0-9._:/@+-]{1,200}$"))
+        {
+            r.Error(Join(path, "model"), "a backend model must be 1-200 characters of letters, digits and . _ : / @ + - (e.g. openai/gpt-5)");
+            model = null;
         }
 
         var agentNode = Optional(map, "agentId");
@@ -422,9 +451,9 @@ public static class DefinitionParser
         var mode = r.Enum(modeNode, Join(path, "mode"), "gateway mode", GatewayModes);
         var timeoutNode = Optional(map, "timeout");
         var timeout = r.Duration(timeoutNode, Join(path, "timeout"));
-        return (agentNode is not null && agentId is null) || (modeNode is not null && mode is null) || (timeoutNode is not null && timeout is null)
+        return (agentNode is not null && agentId is null) || (modeNode is not null && mode is null) || (timeoutNode is not null && timeout is null) || (modelNode is not null && model is null)
             ? null
-            : new RouteGateway(agentId, mode, timeout);
+            : new RouteGateway(agentId, mode, timeout, model);
     }
 
     private static ExecutionPolicy? ReadExecution(YamlNode node, YamlNodeReader r)

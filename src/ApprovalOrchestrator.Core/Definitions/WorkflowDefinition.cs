@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Core.Definitions.Rules;
+using ApprovalOrchestrator.Core.Guardrails;
 
 namespace ApprovalOrchestrator.Core.Definitions;
 
@@ -6,6 +7,8 @@ namespace ApprovalOrchestrator.Core.Definitions;
 /// A parsed, validated workflow definition: how requests are classified and what each risk leads to.
 /// Immutable once published; <see cref="DefinitionRef"/> identifies one published version.
 /// <see cref="Access"/> declares the tools and agents that may run without approval (deny by default).
+/// <see cref="Guardrails"/> says what the detectors' findings lead to (null: no <c>guardrails</c> section, nothing is
+/// scanned or redacted).
 /// </summary>
 public sealed record WorkflowDefinition(
     string Id,
@@ -14,7 +17,8 @@ public sealed record WorkflowDefinition(
     ClassificationPolicy Classification,
     IReadOnlyDictionary<string, RoutePolicy> Routes,
     ExecutionPolicy Execution,
-    AccessPolicy Access)
+    AccessPolicy Access,
+    GuardrailPolicy? Guardrails = null)
 {
     /// <summary>The route a classification leads to: the winning rule's explicit route, else the route named after the risk.</summary>
     public RoutePolicy RouteFor(string routeName) =>
@@ -87,7 +91,8 @@ public sealed record RoutePolicy(
     IReadOnlyList<ApprovalTier> Tiers,
     ExpiryAction OnExpiry = ExpiryAction.Reject,
     RejectPolicy RejectPolicy = RejectPolicy.Any,
-    RouteGateway? Gateway = null);
+    RouteGateway? Gateway = null,
+    GuardrailOverride? Guardrails = null);
 
 public enum GatewayMode
 {
@@ -97,9 +102,10 @@ public enum GatewayMode
 
 /// <summary>
 /// Per-route Gateway options; each unset value falls back to the definition's <see cref="ExecutionPolicy"/> (agent, timeout)
-/// or to the request itself (mode: tool when the request names a tool, else chat).
+/// or to the request itself (mode: tool when the request names a tool, else chat). <see cref="Model"/> is the backend
+/// provider/model sent as the Gateway's <c>x-openclaw-model</c> header on chat calls (unset: the agent's own model).
 /// </summary>
-public sealed record RouteGateway(string? AgentId, GatewayMode? Mode, TimeSpan? Timeout);
+public sealed record RouteGateway(string? AgentId, GatewayMode? Mode, TimeSpan? Timeout, string? Model = null);
 
 /// <summary>One escalation tier: who must approve, how many distinct people, and how long they have before the next tier.</summary>
 public sealed record ApprovalTier(string Group, int RequiredApprovals, TimeSpan Timeout);

@@ -6,7 +6,9 @@ namespace ApprovalOrchestrator.Core.Workflow;
 
 /// <summary>
 /// The hash of exactly what an approver is asked to allow: agent, text, tool (name, action, args) and the definition
-/// version's hash. A decision naming another hash was made on something else and is refused.
+/// version's hash. A decision naming another hash was made on something else and is refused. It is computed over the
+/// action as sent (<see cref="SentAction"/>: after the guardrails' redaction), the one value that both the approver's
+/// view and the Gateway call are built from.
 /// </summary>
 public static class ActionHash
 {

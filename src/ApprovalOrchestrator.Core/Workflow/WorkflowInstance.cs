@@ -129,8 +129,16 @@ public sealed record ExecutionState(
     DateTimeOffset? FinishedAt,
     ExecutionResult? Result);
 
-/// <summary>What came of the execution, as recorded (the outcome document never holds a secret).</summary>
-public sealed record ExecutionResult(ExecutionResultKind Kind, string? Error, JsonElement Outcome);
+/// <summary>
+/// What came of the execution, as recorded (the outcome document never holds a secret). <see cref="Runtime"/> says which
+/// agent and model acted and what it cost; <see cref="Screening"/> what the guardrails found in the answer.
+/// </summary>
+public sealed record ExecutionResult(
+    ExecutionResultKind Kind,
+    string? Error,
+    JsonElement Outcome,
+    AgentRuntime? Runtime = null,
+    Guardrails.ResponseScreening? Screening = null);
 
 public enum ExecutionResultKind
 {

@@ -82,7 +82,25 @@ public static class WorkflowStateMachine
             auditData["warnings"] = warnings;
         }
 
+        // Detector ids and counts only, never values; only when the definition has guardrails (established shape otherwise).
+        if (c.Guardrails is { } guardrails)
+        {
+            auditData["guardrails"] = new Dictionary<string, object?>
+            {
+                ["decision"] = guardrails.Decision,
+                ["findings"] = guardrails.Findings,
+                ["actions"] = guardrails.Actions,
+                ["redacted"] = guardrails.RedactedCounts,
+                ["classifiedRoute"] = guardrails.ClassifiedRoute,
+            };
+        }
+
         var audit = new AppendAudit(AuditKinds.Classified, SystemActors.Policy, auditData);
+        if (c.Guardrails is { IsBlocked: true })
+        {
+            var stopped = classified with { Status = InstanceStatus.Blocked };
+            return Applied(stopped, audit, Completed(stopped, SystemActors.Policy, c.Reason), new NotifyCompleted());
+        }
 
         switch (route.Action)
         {
@@ -95,7 +113,7 @@ public static class WorkflowStateMachine
                 var tier = route.Tiers[0];
                 var taskId = DeterministicId.Create(state.Id, "task/0");
                 var token = TimerToken(taskId, 0);
-                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, [], ActionHash.Compute(state.Request, state.Definition.Hash));
+                var task = new ApprovalTask(taskId, 0, tier.Group, tier.RequiredApprovals, ApprovalTaskStatus.Open, now, now + tier.Timeout, token, [], ActionHash.Compute(SentAction.Of(classified), state.Definition.Hash));
                 var waiting = classified with { Status = InstanceStatus.AwaitingApproval, Tasks = [.. state.Tasks, task] };
                 return Applied(
                     waiting,
@@ -507,14 +525,26 @@ public static class WorkflowStateMachine
             _ => InstanceStatus.Failed,
         };
         var finished = state with { Status = status, Execution = execution with { FinishedAt = now, Result = e.Result } };
+        var data = new Dictionary<string, object?>
+        {
+            ["attempt"] = e.Attempt,
+            ["result"] = e.Result.Kind.ToString().ToLowerInvariant(),
+            ["error"] = e.Result.Error,
+        };
+        // Only when known, so records of executions without them keep their established shape.
+        if (e.Result.Runtime is { } runtime)
+        {
+            data["runtime"] = runtime;
+        }
+
+        if (e.Result.Screening is { } screening)
+        {
+            data["responseGuardrails"] = screening;
+        }
+
         return Applied(
             finished,
-            new AppendAudit(AuditKinds.ExecutionFinished, SystemActors.Executor, new Dictionary<string, object?>
-            {
-                ["attempt"] = e.Attempt,
-                ["result"] = e.Result.Kind.ToString().ToLowerInvariant(),
-                ["error"] = e.Result.Error,
-            }),
+            new AppendAudit(AuditKinds.ExecutionFinished, SystemActors.Executor, data),
             Completed(finished, SystemActors.Executor, e.Result.Error),
             new NotifyCompleted());
     }

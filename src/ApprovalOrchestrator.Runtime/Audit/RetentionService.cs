@@ -63,6 +63,10 @@ public sealed class RetentionService(Database database, TimeProvider clock, IOpt
             var blanked = instance with
             {
                 Request = instance.Request with { Text = ErasedText, Tool = instance.Request.Tool is { } t ? t with { Args = null } : null },
+                // The guardrails' copy as sent is the same content (only its redacted values are gone).
+                Classification = instance.Classification is { Guardrails: { } g } c
+                    ? c with { Guardrails = g with { Outgoing = g.Outgoing with { Text = ErasedText, ToolArgs = null } } }
+                    : instance.Classification,
                 Execution = instance.Execution is { Result: { } r } x
                     ? x with { Result = r with { Error = r.Error is null ? null : ErasedText, Outcome = JsonSerializer.SerializeToElement(new { erased = true }) } }
                     : instance.Execution,

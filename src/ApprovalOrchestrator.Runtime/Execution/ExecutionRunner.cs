@@ -31,6 +31,7 @@ public sealed class ExecutionRunner(
         var requiresApproval = false;
         RouteGateway? routeGateway = null;
         string? routeName = null;
+        Core.Guardrails.GuardrailPolicy? guardrails = null;
         var step = await engine.ApplyAsync(
             instanceId,
             async (connection, tx, instance, definition) =>
@@ -42,6 +43,7 @@ public sealed class ExecutionRunner(
                     requiresApproval = route.Action == RouteAction.Approve;
                     routeGateway = route.Gateway;
                     routeName = route.Name;
+                    guardrails = Core.Guardrails.GuardrailEvaluator.PolicyFor(definition, c.Route);
                 }
 
                 return new ExecutionStarting(run.Id, await ClaimIfAbandonedAsync(connection, tx, instance));
@@ -54,7 +56,8 @@ public sealed class ExecutionRunner(
         }
 
         var state = step.State;
-        var request = state.Request;
+        // What leaves: the guardrails' redacted request, the same value the approvers' action hash covers.
+        var request = SentAction.Of(state);
         var gatewayCall = new GatewayCall(
             state.Id,
             request.Requester,
@@ -68,7 +71,8 @@ public sealed class ExecutionRunner(
             request.Tool?.Args,
             $"approval-{state.Id:N}",
             call.IdempotencyKey,
-            routeGateway?.Timeout ?? timeout);
+            routeGateway?.Timeout ?? timeout,
+            routeGateway?.Model);
 
         GatewayOutcome outcome;
         await using var heartbeat = LeaseHeartbeat.Start(database, instanceId, call.Attempt, run.Id, leaseOptions.Value, clock, logger);
@@ -78,7 +82,9 @@ public sealed class ExecutionRunner(
             // and its outcome must be recorded. Only shutting the process down abandons it (the next run reviews it).
             outcome = ModeMismatch(routeName, routeGateway, gatewayCall) is { } mismatch
                 ? new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, mismatch, "route-mode", 0)
-                : await TimedAsync(() => gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping));
+                : GuardedExecution.ApprovalMismatch(state) is { } changed
+                    ? new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, changed, "action-changed", 0)
+                    : await TimedAsync(() => gateway.SendAsync(gatewayCall, lifetime.ApplicationStopping));
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -98,6 +104,9 @@ public sealed class ExecutionRunner(
 
         // The lease ends with this step (it deletes the row); no more beats once the call is over.
         await heartbeat.DisposeAsync();
+
+        // Screened before it is stored, published in AgentRequestCompleted or shown: all of them read this one outcome.
+        outcome = GuardedExecution.Screen(outcome, state, guardrails);
         var result = new ExecutionResult(
             outcome.Status switch
             {
@@ -109,7 +118,9 @@ public sealed class ExecutionRunner(
                 _ => ExecutionResultKind.Failed,
             },
             outcome.Error,
-            JsonSerializer.SerializeToElement(outcome, Json.Options));
+            JsonSerializer.SerializeToElement(outcome, Json.Options),
+            outcome.Runtime,
+            outcome.ResponseGuardrails);
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
     }
 
@@ -181,13 +192,13 @@ public sealed class ExecutionRunner(
         var c = state.Classification;
         return JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["user_request"] = state.Request.Text,
+            ["user_request"] = SentAction.Of(state).Text,
             ["category"] = c?.Category,
             ["risk"] = c?.Risk.ToString().ToLowerInvariant(),
             ["confidence"] = c?.Confidence,
             ["requires_approval"] = requiresApproval,
             ["allow"] = true,
-            ["reason"] = c?.Reason,
+            ["reason"] = GuardedExecution.SentReason(state),
             ["matched_rules"] = c?.MatchedRuleIds,
             ["approved_by"] = state.Tasks.SelectMany(t => t.Decisions).Where(d => d.Verdict == Verdict.Approve).Select(d => d.Actor).ToArray(),
         });

@@ -5,6 +5,8 @@ namespace ApprovalOrchestrator.Runtime.Execution;
 /// <summary>
 /// Everything needed to carry out one approved request through the OpenClaw Gateway.
 /// A call with <see cref="ToolName"/> goes to <c>/tools/invoke</c>; otherwise to <c>/v1/chat/completions</c>.
+/// <see cref="Text"/> and <see cref="ToolArgs"/> are what is sent: already redacted by the definition's guardrails.
+/// <see cref="BackendModel"/>, when a route pins one, goes out as the <c>x-openclaw-model</c> header on chat calls.
 /// </summary>
 public sealed record GatewayCall(
     Guid InstanceId,
@@ -17,7 +19,8 @@ public sealed record GatewayCall(
     JsonElement? ToolArgs,
     string SessionKey,
     string IdempotencyKey,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    string? BackendModel = null)
 {
     public bool IsToolInvocation => ToolName is not null;
 }
@@ -47,7 +50,10 @@ public enum GatewayOutcomeStatus
     MayHaveRun,
 }
 
-/// <summary>What came of a <see cref="GatewayCall"/>. Never holds the Gateway token.</summary>
+/// <summary>
+/// What came of a <see cref="GatewayCall"/>. Never holds the Gateway token. <see cref="Runtime"/> is the agent runtime
+/// record (agent, models, usage, latency, attempts); <see cref="ResponseGuardrails"/> what screening the answer found.
+/// </summary>
 public sealed record GatewayOutcome(
     GatewayOutcomeStatus Status,
     GatewayHttpRequest Request,
@@ -55,7 +61,9 @@ public sealed record GatewayOutcome(
     JsonElement? Response,
     string? Error,
     string? ErrorType,
-    int Attempts);
+    int Attempts,
+    Core.Workflow.AgentRuntime? Runtime = null,
+    Core.Guardrails.ResponseScreening? ResponseGuardrails = null);
 
 /// <summary>
 /// Sends calls to the Gateway. Chat calls (read-only) may be retried inside; tool invocations are sent at most once

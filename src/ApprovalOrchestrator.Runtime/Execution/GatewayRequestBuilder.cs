@@ -5,14 +5,16 @@ using System.Text.Json.Nodes;
 namespace ApprovalOrchestrator.Runtime.Execution;
 
 /// <summary>
-/// Turns a <see cref="GatewayCall"/> into the exact bytes we send, plus the redacted record of them kept in the outcome.
-/// Building both from the same bytes keeps the audit record honest.
+/// Turns a <see cref="GatewayCall"/> into the exact bytes we send, plus the record of them kept in the outcome (the
+/// token masked). Building both from the same bytes keeps the audit record honest. The call's text and args are already
+/// the guardrails' redacted ones, so the record holds no value the definition redacts.
 /// </summary>
 internal static class GatewayRequestBuilder
 {
     public const string ChatPath = "/v1/chat/completions";
     public const string ToolPath = "/tools/invoke";
     public const string SessionKeyHeader = "x-openclaw-session-key";
+    public const string ModelHeader = "x-openclaw-model";
     public const string RedactedAuthorization = "Bearer " + GatewayToken.Redacted;
 
     public static PreparedGatewayRequest Build(GatewayCall call, string baseUrl)
@@ -27,14 +29,20 @@ internal static class GatewayRequestBuilder
             ["Authorization"] = RedactedAuthorization,
             ["Content-Type"] = "application/json; charset=utf-8",
         };
+        var backendModel = call.IsToolInvocation ? null : call.BackendModel;
         if (!call.IsToolInvocation)
         {
             headers[SessionKeyHeader] = call.SessionKey;
         }
 
+        if (backendModel is not null)
+        {
+            headers[ModelHeader] = backendModel;
+        }
+
         using var doc = JsonDocument.Parse(bytes);
         var record = new GatewayHttpRequest("POST", url, headers, doc.RootElement.Clone());
-        return new PreparedGatewayRequest(path, new Uri(url, UriKind.Absolute), bytes, call.IsToolInvocation ? null : call.SessionKey, record);
+        return new PreparedGatewayRequest(path, new Uri(url, UriKind.Absolute), bytes, call.IsToolInvocation ? null : call.SessionKey, record, backendModel);
     }
 
     /// <summary>The user message: classification and request text, clearly delimited so the agent cannot confuse them.</summary>
@@ -73,7 +81,7 @@ internal static class GatewayRequestBuilder
 }
 
 /// <summary>One request ready to send any number of times (chat) or once (tool).</summary>
-internal sealed record PreparedGatewayRequest(string Path, Uri Url, byte[] Body, string? SessionKey, GatewayHttpRequest Record)
+internal sealed record PreparedGatewayRequest(string Path, Uri Url, byte[] Body, string? SessionKey, GatewayHttpRequest Record, string? BackendModel = null)
 {
     /// <summary>A fresh message per attempt: an HttpRequestMessage cannot be sent twice.</summary>
     public HttpRequestMessage ToHttpRequestMessage(string token)
@@ -87,6 +95,11 @@ internal sealed record PreparedGatewayRequest(string Path, Uri Url, byte[] Body,
         if (SessionKey is not null)
         {
             message.Headers.TryAddWithoutValidation(GatewayRequestBuilder.SessionKeyHeader, SessionKey);
+        }
+
+        if (BackendModel is not null)
+        {
+            message.Headers.TryAddWithoutValidation(GatewayRequestBuilder.ModelHeader, BackendModel);
         }
 
         return message;

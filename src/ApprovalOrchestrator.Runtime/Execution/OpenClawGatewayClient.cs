@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,14 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
     public async Task<GatewayOutcome> SendAsync(GatewayCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        var started = _time.GetTimestamp();
+        var reportedHeader = new StrongBox<string?>();
+        var outcome = await SendCoreAsync(call, reportedHeader, cancellationToken).ConfigureAwait(false);
+        return outcome with { Runtime = RuntimeRecord.Of(call, outcome, reportedHeader.Value, (long)_time.GetElapsedTime(started).TotalMilliseconds) };
+    }
 
+    private async Task<GatewayOutcome> SendCoreAsync(GatewayCall call, StrongBox<string?> reportedHeader, CancellationToken cancellationToken)
+    {
         if (!IsConfigured)
         {
             var dry = GatewayRequestBuilder.Build(call, DryRunBaseUrl);
@@ -56,7 +64,7 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
 
         for (var attempt = 1; ; attempt++)
         {
-            var result = await AttemptAsync(prepared, token, timeout, attempt, cancellationToken).ConfigureAwait(false);
+            var result = await AttemptAsync(prepared, token, timeout, attempt, reportedHeader, cancellationToken).ConfigureAwait(false);
             if (result.Outcome is { } final)
             {
                 return final;
@@ -74,7 +82,7 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
     }
 
     /// <summary>One HTTP exchange. Returns a final outcome, or a retryable failure for the caller to decide on (chat only).</summary>
-    private async Task<AttemptResult> AttemptAsync(PreparedGatewayRequest prepared, string token, TimeSpan timeout, int attempt, CancellationToken cancellationToken)
+    private async Task<AttemptResult> AttemptAsync(PreparedGatewayRequest prepared, string token, TimeSpan timeout, int attempt, StrongBox<string?> reportedHeader, CancellationToken cancellationToken)
     {
         var tool = prepared.Path == GatewayRequestBuilder.ToolPath;
         // Per-attempt timeout on the injected clock; HttpClient.Timeout is infinite so it never races this one.
@@ -86,6 +94,7 @@ public sealed partial class OpenClawGatewayClient : IGatewayClient
             using var message = prepared.ToHttpRequestMessage(token);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            reportedHeader.Value = response.Headers.TryGetValues(GatewayRequestBuilder.ModelHeader, out var models) ? models.FirstOrDefault() : null;
             var body = await CappedBody.ReadAsync(response.Content, _options.MaxResponseBytes, linked.Token).ConfigureAwait(false);
             LogAttempt(prepared.Path, attempt, status.ToString(System.Globalization.CultureInfo.InvariantCulture), ElapsedMs(started));
             return Interpret(prepared, token, attempt, status, response.Headers.RetryAfter, body);

@@ -168,7 +168,9 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
             timeline,
             i.Execution?.Result?.Outcome,
             i.CreatedAt,
-            i.UpdatedAt);
+            i.UpdatedAt,
+            GuardrailsView.Of(c?.Guardrails),
+            i.Execution?.Result?.Runtime);
     }
 
     private static TaskView ToTaskView(WorkflowInstance i, ApprovalTask t, DateTimeOffset now, bool includeText = true)
@@ -181,13 +183,21 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
             Math.Max(0, t.RequiredApprovals - approvals.Count), t.OpenedAt, t.DueAt,
             open ? Math.Max(0, (long)(t.DueAt - now).TotalSeconds) : null,
             c?.Risk.ToString().ToLowerInvariant(), c?.Reason, c?.MatchedRuleIds ?? [], i.Request.Requester, i.Request.AgentId,
-            // Exactly what the action hash covers: an approver shown "[email]" could approve a send to anyone.
+            // As submitted, unredacted (an approver shown only "[email]" could not tell who a send goes to); Sent below is
+            // what leaves and what the action hash covers. Without guardrails the two are the same.
             includeText ? i.Request.Text : null,
             includeText && i.Request.Tool is { } tool ? new ToolView(tool.Name, tool.Action, tool.Args is { } args ? JsonNode.Parse(args.GetRawText()) : null) : null,
             t.ActionHash, open ? t.ActiveClaim(now) : null, t.Decisions,
             includeText ? VisibleText.Reveal(i.Request.Text) : null,
-            includeText ? VisibleText.Find(ReviewedStrings(i.Request)) : []);
+            includeText ? VisibleText.Find(ReviewedStrings(i.Request)) : [],
+            includeText ? Sent(SentAction.Of(i)) : null,
+            GuardrailsView.Of(c?.Guardrails));
     }
+
+    private static SentView Sent(AgentRequest sent) => new(
+        sent.Text,
+        sent.Tool is { } tool ? new ToolView(tool.Name, tool.Action, tool.Args is { } args ? JsonNode.Parse(args.GetRawText()) : null) : null,
+        VisibleText.Reveal(sent.Text));
 
     /// <summary>Every string an approver reviews: the text, the tool's name and action, and each arg's names and string values.</summary>
     private static IEnumerable<string> ReviewedStrings(AgentRequest request)

@@ -24,13 +24,35 @@ public sealed record RequestView(
     IReadOnlyList<AuditView> Timeline,
     JsonElement? Outcome,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    GuardrailsView? Guardrails = null,
+    AgentRuntime? Runtime = null);
+
+/// <summary>
+/// What the definition's guardrails found and did: detector ids with counts (never values), the action per detector,
+/// the decision, how many distinct values were replaced by placeholders, and the route the rules chose when
+/// <c>require-approval</c> moved the request.
+/// </summary>
+public sealed record GuardrailsView(
+    string Decision,
+    IReadOnlyDictionary<string, int> Findings,
+    IReadOnlyDictionary<string, string> Actions,
+    IReadOnlyDictionary<string, int> Redacted,
+    string? ClassifiedRoute)
+{
+    public static GuardrailsView? Of(Core.Guardrails.GuardrailOutcome? g) =>
+        g is null ? null : new GuardrailsView(g.Decision, g.Findings, g.Actions, g.RedactedCounts, g.ClassifiedRoute);
+}
+
+/// <summary>Exactly what goes to the Gateway (what the action hash covers): the text and tool args after redaction.</summary>
+public sealed record SentView(string Text, ToolView? Tool, string? TextVisible);
 
 public sealed record WorkflowView(string Id, int Version, string Hash);
 
 /// <summary>
-/// One approval task as an approver sees it: what is asked (the exact text and tool args the action hash covers, never
-/// redacted), why it was flagged, the action hash to decide on, who approved, how many approvals remain, and how long
+/// One approval task as an approver sees it: what is asked (the text and tool args as submitted), what will be sent
+/// (<see cref="Sent"/>: after the guardrails' redaction, what the action hash covers) and what was redacted
+/// (<see cref="Guardrails"/>), why it was flagged, the action hash to decide on, who approved, how many approvals remain, and how long
 /// before it escalates (or expires). <see cref="TextVisible"/> is the text with invisible characters shown as markers
 /// (<c>⟦U+200B ZWSP⟧</c>); <see cref="HiddenCharacters"/> lists those found anywhere in text, tool or args.
 /// Only people who may see the task get this view; notifications and bus events stay redacted, except the Slack
@@ -60,7 +82,9 @@ public sealed record TaskView(
     TaskClaim? Claim,
     IReadOnlyList<ApprovalDecision> Decisions,
     string? TextVisible = null,
-    IReadOnlyList<string>? HiddenCharacters = null);
+    IReadOnlyList<string>? HiddenCharacters = null,
+    SentView? Sent = null,
+    GuardrailsView? Guardrails = null);
 
 /// <summary>The tool call as shown to approvers: exactly as requested (and hashed).</summary>
 public sealed record ToolView(string Name, string? Action, JsonNode? Args);

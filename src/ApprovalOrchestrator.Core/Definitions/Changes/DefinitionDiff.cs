@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApprovalOrchestrator.Core.Definitions.Rules;
+using ApprovalOrchestrator.Core.Guardrails;
 
 namespace ApprovalOrchestrator.Core.Definitions.Changes;
 
@@ -79,6 +80,7 @@ public static class DefinitionDiff
         Add(other, "agents", string.Join(", ", a.Access.Agents), string.Join(", ", b.Access.Agents));
         Add(other, "unknownTool", a.Access.UnknownToolRoute, b.Access.UnknownToolRoute);
         Add(other, "unknownAgent", a.Access.UnknownAgentRoute, b.Access.UnknownAgentRoute);
+        AddGuardrails(other, a.Guardrails, b.Guardrails);
 
         return new DefinitionDiffResult(
             rulesB.Keys.Where(id => !rulesA.ContainsKey(id)).ToArray(),
@@ -123,7 +125,29 @@ public static class DefinitionDiff
 
         Add(fields, "onExpiry", a.OnExpiry.ToString().ToLowerInvariant(), b.OnExpiry.ToString().ToLowerInvariant());
         Add(fields, "gateway", a.Gateway is { } ga ? RouteText.Gateway(ga) : null, b.Gateway is { } gb ? RouteText.Gateway(gb) : null);
+        Add(fields, "guardrails", a.Guardrails is { } oa ? RouteText.Guardrails(oa) : null, b.Guardrails is { } ob ? RouteText.Guardrails(ob) : null);
         return fields;
+    }
+
+    /// <summary>
+    /// Per detector, the effective action before and after (a reviewer must see "private-key: block → allow" even when
+    /// only the default changed), then the response action and the approval route.
+    /// </summary>
+    private static void AddGuardrails(List<FieldChange> into, GuardrailPolicy? a, GuardrailPolicy? b)
+    {
+        if (a is null && b is null)
+        {
+            return;
+        }
+
+        Add(into, "guardrails", a is null ? "none" : "present", b is null ? "none" : "present");
+        foreach (var id in Detection.DetectorRegistry.Ids)
+        {
+            Add(into, $"guardrails.detectors.{id}", a is null ? null : GuardrailNames.Of(a.ActionFor(id)), b is null ? null : GuardrailNames.Of(b.ActionFor(id)));
+        }
+
+        Add(into, "guardrails.response", a is null ? null : GuardrailNames.Of(a.Response), b is null ? null : GuardrailNames.Of(b.Response));
+        Add(into, "guardrails.approvalRoute", a?.ApprovalRoute, b?.ApprovalRoute);
     }
 
     private static void Add(List<FieldChange> into, string field, string? from, string? to)

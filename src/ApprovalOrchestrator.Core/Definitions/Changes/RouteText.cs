@@ -20,7 +20,13 @@ public static class RouteText
     public static string Tier(ApprovalTier tier) => $"{tier.Group} x{tier.RequiredApprovals} {Duration(tier.Timeout)}";
 
     public static string Gateway(RouteGateway g) =>
-        $"{{agentId: {g.AgentId ?? "-"}, mode: {g.Mode?.ToString().ToLowerInvariant() ?? "-"}, timeout: {(g.Timeout is { } t ? Duration(t) : "-")}}}";
+        $"{{agentId: {g.AgentId ?? "-"}, mode: {g.Mode?.ToString().ToLowerInvariant() ?? "-"}, timeout: {(g.Timeout is { } t ? Duration(t) : "-")}{(g.Model is { } m ? $", model: {m}" : string.Empty)}}}";
+
+    /// <summary>A route's guardrails override: <c>{email: allow, default: redact, response: withhold}</c>.</summary>
+    public static string Guardrails(Guardrails.GuardrailOverride o) =>
+        "{" + string.Join(", ", o.Detectors.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}: {Core.Guardrails.GuardrailNames.Of(d.Value)}")
+            .Concat(o.Default is { } d ? [$"default: {Core.Guardrails.GuardrailNames.Of(d)}"] : [])
+            .Concat(o.Response is { } r ? [$"response: {Core.Guardrails.GuardrailNames.Of(r)}"] : [])) + "}";
 
     public static string Duration(TimeSpan span) => XmlConvert.ToString(span);
 

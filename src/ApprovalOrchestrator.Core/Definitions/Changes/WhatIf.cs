@@ -8,11 +8,15 @@ public sealed record RecordedRequest(string Id, PolicyInput Input);
 /// <summary>One request whose outcome would change.</summary>
 public sealed record WhatIfExample(string RequestId, string Text);
 
-/// <summary>All requests that would move from <see cref="From"/> to <see cref="To"/> (<see cref="Kind"/> is "risk" or "route").</summary>
+/// <summary>All requests that would move from <see cref="From"/> to <see cref="To"/> (<see cref="Kind"/> is "risk", "route" or "guardrails").</summary>
 public sealed record WhatIfChange(string Kind, string From, string To, int Count, IReadOnlyList<WhatIfExample> Examples);
 
-/// <summary>How many of <see cref="Evaluated"/> requests would change risk, or route, under the draft; changes grouped by from → to.</summary>
-public sealed record WhatIfReport(int Evaluated, int RiskChanged, int RouteChanged, IReadOnlyList<WhatIfChange> Changes);
+/// <summary>
+/// How many of <see cref="Evaluated"/> requests would change risk, route, or what the guardrails do with them (decision
+/// and action per detector found: "block · private-key: block" → "pass · private-key: allow") under the draft; changes
+/// grouped by from → to.
+/// </summary>
+public sealed record WhatIfReport(int Evaluated, int RiskChanged, int RouteChanged, IReadOnlyList<WhatIfChange> Changes, int GuardrailsChanged = 0);
 
 /// <summary>Replays recorded requests under the current and a draft definition, before the draft is published. Pure.</summary>
 public static class WhatIf
@@ -33,7 +37,7 @@ public static class WhatIf
         var draftRef = new DefinitionRef(draft.Id, 0, "draft");
 
         var changes = new Dictionary<(string Kind, string From, string To), (int Count, List<WhatIfExample> Examples)>();
-        int evaluated = 0, riskChanged = 0, routeChanged = 0;
+        int evaluated = 0, riskChanged = 0, routeChanged = 0, guardrailsChanged = 0;
         foreach (var request in requests)
         {
             evaluated++;
@@ -52,6 +56,14 @@ public static class WhatIf
                 routeChanged++;
                 Note(changes, ("route", routeA, routeB), request);
             }
+
+            var guardA = Guardrails(a);
+            var guardB = Guardrails(b);
+            if (guardA != guardB)
+            {
+                guardrailsChanged++;
+                Note(changes, ("guardrails", guardA, guardB), request);
+            }
         }
 
         var list = changes
@@ -61,8 +73,12 @@ public static class WhatIf
             .ThenBy(c => c.Key.To, StringComparer.Ordinal)
             .Select(c => new WhatIfChange(c.Key.Kind, c.Key.From, c.Key.To, c.Value.Count, c.Value.Examples))
             .ToArray();
-        return new WhatIfReport(evaluated, riskChanged, routeChanged, list);
+        return new WhatIfReport(evaluated, riskChanged, routeChanged, list, guardrailsChanged);
     }
+
+    private static string Guardrails(ClassificationResult c) => c.Guardrails is not { } g
+        ? "none"
+        : g.Actions.Count == 0 ? g.Decision : $"{g.Decision} · {string.Join(", ", g.Actions.Select(x => $"{x.Key}: {x.Value}"))}";
 
     private static void Note(Dictionary<(string, string, string), (int Count, List<WhatIfExample> Examples)> changes, (string, string, string) key, RecordedRequest request)
     {
