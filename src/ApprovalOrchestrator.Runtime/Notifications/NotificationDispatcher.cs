@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -15,7 +16,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 /// Delivery is at least once: receivers dedup on <c>X-AO-Event-Id</c>.
 /// </summary>
 public sealed class NotificationDispatcher(
-    SqliteDatabase database,
+    Database database,
     IHttpClientFactory httpClients,
     MailLinks mailLinks,
     IOptions<NotificationsOptions> options,

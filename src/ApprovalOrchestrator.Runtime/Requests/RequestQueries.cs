@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Classification;
@@ -18,7 +19,7 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
-public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
+public sealed class RequestQueries(Database database, TimeProvider clock)
 {
     private const string AuditSelect =
         "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, " +
