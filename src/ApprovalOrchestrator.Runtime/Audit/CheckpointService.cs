@@ -55,6 +55,8 @@ public sealed class CheckpointService : IDisposable
         var signer = _signer.Value;
         var signed = await _database.InTransactionAsync(async (connection, tx) =>
         {
+            // Every node runs the scheduler: one signs at a time, and the next finds the size signed already.
+            await Storage.SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "log_checkpoints");
             var size = await AuditLog.SizeAsync(connection, tx);
             var latest = await LatestAsync(connection, tx);
             var nodes = new StoredMerkleNodes(connection, tx);

@@ -200,7 +200,7 @@ public sealed class OutboxDispatcher(
             var now = Timestamps.ToText(clock.GetUtcNow());
             if (published.Count > 0)
             {
-                await connection.ExecuteAsync("UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = now, Seqs = published }, tx);
+                await connection.ExecuteAsync($"UPDATE outbox SET dispatched_at = @Now WHERE {SqlDialect.Of(connection).InList("seq", "@Seqs")}", new { Now = now, Seqs = published.ToArray() }, tx);
             }
 
             foreach (var (seq, error) in failed)

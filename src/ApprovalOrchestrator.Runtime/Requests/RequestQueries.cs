@@ -78,10 +78,11 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     {
         await using var connection = database.Open();
         var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
-        const string where = """
+        var dialect = SqlDialect.Of(connection);
+        var where = $"""
             WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND i.requester NOT IN @Tied
-              AND ((t.assigned_to IS NULL AND t.group_name IN @Groups) OR t.assigned_to IN @Persons)
+              AND NOT ({dialect.InList("i.requester", "@Tied")})
+              AND ((t.assigned_to IS NULL AND {dialect.InList("t.group_name", "@Groups")}) OR {dialect.InList("t.assigned_to", "@Persons")})
             """;
         const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
         var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) {from} {where}", filter);

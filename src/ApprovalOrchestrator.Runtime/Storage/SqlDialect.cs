@@ -29,6 +29,12 @@ public abstract class SqlDialect
     public abstract string SkipLocked { get; }
 
     /// <summary>
+    /// <paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/> (an array): Dapper
+    /// expands <c>IN @list</c> on SQLite, but hands Npgsql the array as one value, where only <c>= ANY(@list)</c> parses.
+    /// </summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>
     /// Serializes appends to one global sequence (the signed log's leaf index) among concurrent transactions, until the
     /// caller's transaction ends. SQLite's single writer already does.
     /// </summary>

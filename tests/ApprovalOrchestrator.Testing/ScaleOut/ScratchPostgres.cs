@@ -11,6 +11,9 @@ public sealed class ScratchPostgres : IAsyncDisposable
 {
     public const string ServerVariable = "AO_POSTGRES_URL";
 
+    // CREATE/DROP DATABASE copy or remove a whole database: on a busy machine far beyond Npgsql's 30 s default.
+    private const int AdminTimeoutSeconds = 180;
+
     private ScratchPostgres(string name, string connectionString)
     {
         Name = name;
@@ -42,7 +45,7 @@ public sealed class ScratchPostgres : IAsyncDisposable
         await using (var admin = await OpenAdminAsync(cancellationToken))
         {
             // An identifier cannot be a parameter; the name is made of the characters checked above.
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin) { CommandTimeout = AdminTimeoutSeconds };
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -62,7 +65,7 @@ public sealed class ScratchPostgres : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         await using var admin = await OpenAdminAsync(CancellationToken.None);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin) { CommandTimeout = AdminTimeoutSeconds };
         await drop.ExecuteNonQueryAsync();
     }
 

@@ -15,6 +15,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
     // JSON columns are text (as on SQLite), cast per row: these queries are sweeps and reports, not hot paths.
     public override string JsonText(string column, string path) => $"({column}::jsonb #>> '{{{path.Replace('.', ',')}}}')";
 

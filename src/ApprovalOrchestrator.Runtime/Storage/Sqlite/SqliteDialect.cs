@@ -14,6 +14,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => "";
 
+    public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+
     public override string JsonText(string column, string path) => $"json_extract({column}, '$.{path}')";
 
     public override Task LockSequenceAsync(IDbConnection connection, IDbTransaction tx, string sequence) => Task.CompletedTask;
