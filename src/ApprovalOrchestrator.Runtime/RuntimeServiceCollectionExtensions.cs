@@ -38,6 +38,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
+        ExecutionLeaseOptions.Register(services, configuration);
         services.AddSingleton<RequestQueries>();
         services.AddSingleton<Operations.OperationsQueries>();
         services.Configure<Approvals.ApprovalsOptions>(configuration.GetSection(Approvals.ApprovalsOptions.Section));

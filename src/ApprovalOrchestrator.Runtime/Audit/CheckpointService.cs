@@ -55,8 +55,9 @@ public sealed class CheckpointService : IDisposable
         var signer = _signer.Value;
         var signed = await _database.InTransactionAsync(async (connection, tx) =>
         {
-            // Every node runs the scheduler: one signs at a time, and the next finds the size signed already.
-            await Storage.SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "log_checkpoints");
+            // Under the log's sequence lock: the size is final for this transaction, and of several servers signing at
+            // once the later ones find the checkpoint the first one wrote.
+            await _database.Sql.LockSequenceAsync(connection, tx, "log_leaves");
             var size = await AuditLog.SizeAsync(connection, tx);
             var latest = await LatestAsync(connection, tx);
             var nodes = new StoredMerkleNodes(connection, tx);

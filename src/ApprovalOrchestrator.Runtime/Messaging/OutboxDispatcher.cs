@@ -88,15 +88,18 @@ public sealed class OutboxDispatcher(
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         const string Pending = "SELECT seq, id, message_type, body, created_at, traceparent FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200";
+        (int Count, Exception? Failure) outcome;
         if (database.Shared)
         {
-            return await database.InTransactionAsync(async (connection, tx) =>
+            // The failure is thrown after the commit, so the attempts recorded against the rows are kept.
+            outcome = await database.InTransactionAsync(async (connection, tx) =>
                 await database.Sql.TryTurnAsync(connection, tx, "outbox-dispatch")
                     ? await PublishAsync(
                         (await connection.QueryAsync<(long, string, string, string, string, string?)>(Pending, transaction: tx)).ToList(),
                         (published, poisoned, failed) => RecordAsync(connection, tx, published, poisoned, failed),
                         cancellationToken)
-                    : 0);
+                    : (0, null));
+            return outcome.Failure is null ? outcome.Count : Rethrow(outcome.Failure);
         }
 
         List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows;
@@ -105,13 +108,21 @@ public sealed class OutboxDispatcher(
             rows = (await connection.QueryAsync<(long, string, string, string, string, string?)>(Pending)).ToList();
         }
 
-        return await PublishAsync(
+        outcome = await PublishAsync(
             rows,
             (published, poisoned, failed) => database.InTransactionAsync((connection, tx) => RecordAsync(connection, tx, published, poisoned, failed)),
             cancellationToken);
+        return outcome.Failure is null ? outcome.Count : Rethrow(outcome.Failure);
     }
 
-    private async Task<int> PublishAsync(
+    private static int Rethrow(Exception failure)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // the loop backs off (or restarts the bus)
+        return 0;
+    }
+
+    /// <summary>Publishes <paramref name="rows"/> in order and records the outcome; a batch where nothing went through returns the first failure.</summary>
+    private async Task<(int Count, Exception? Failure)> PublishAsync(
         List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows,
         Func<List<long>, List<(long Seq, string Reason)>, List<(long Seq, Exception Error)>, Task> record,
         CancellationToken cancellationToken)
@@ -185,12 +196,7 @@ public sealed class OutboxDispatcher(
             }
         }
 
-        if (published.Count == 0 && failed.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error); // the loop backs off (or restarts the bus)
-        }
-
-        return published.Count + poisoned.Count;
+        return published.Count == 0 && failed.Count > 0 ? (0, failed[0].Error) : (published.Count + poisoned.Count, null);
     }
 
     private async Task RecordAsync(
@@ -200,7 +206,7 @@ public sealed class OutboxDispatcher(
             var now = Timestamps.ToText(clock.GetUtcNow());
             if (published.Count > 0)
             {
-                await connection.ExecuteAsync($"UPDATE outbox SET dispatched_at = @Now WHERE {SqlDialect.Of(connection).InList("seq", "@Seqs")}", new { Now = now, Seqs = published.ToArray() }, tx);
+                await connection.ExecuteAsync($"UPDATE outbox SET dispatched_at = @Now WHERE {SqlDialect.Of(connection).In("seq", "@Seqs")}", new { Now = now, Seqs = published.ToArray() }, tx);
             }
 
             foreach (var (seq, error) in failed)
@@ -209,7 +215,7 @@ public sealed class OutboxDispatcher(
                 var attempts = await connection.ExecuteScalarAsync<long>(
                     """
                     INSERT INTO outbox_failures (seq, attempts, last_error, last_at) VALUES (@seq, 1, @reason, @now)
-                    ON CONFLICT (seq) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
+                    ON CONFLICT (seq) DO UPDATE SET attempts = outbox_failures.attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
                     RETURNING attempts
                     """,
                     new { seq, reason, now }, tx);

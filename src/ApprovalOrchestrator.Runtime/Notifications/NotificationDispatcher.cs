@@ -70,7 +70,7 @@ public sealed class NotificationDispatcher(
                 }
             }
 
-            await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {SqlDialect.Of(connection).InList("seq", "@seqs")}", new { now, seqs = events.Select(e => e.Seq).ToArray() }, tx);
+            await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = events.Select(e => e.Seq).ToArray() }, tx);
             return events.Count;
         });
 

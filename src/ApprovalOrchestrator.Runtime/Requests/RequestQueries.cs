@@ -78,11 +78,11 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     {
         await using var connection = database.Open();
         var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
-        var dialect = SqlDialect.Of(connection);
+        var sql = database.Sql;
         var where = $"""
             WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND NOT ({dialect.InList("i.requester", "@Tied")})
-              AND ((t.assigned_to IS NULL AND {dialect.InList("t.group_name", "@Groups")}) OR {dialect.InList("t.assigned_to", "@Persons")})
+              AND {sql.NotIn("i.requester", "@Tied")}
+              AND ((t.assigned_to IS NULL AND {sql.In("t.group_name", "@Groups")}) OR {sql.In("t.assigned_to", "@Persons")})
             """;
         const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
         var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) {from} {where}", filter);

@@ -29,12 +29,6 @@ public abstract class SqlDialect
     public abstract string SkipLocked { get; }
 
     /// <summary>
-    /// <paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/> (an array): Dapper
-    /// expands <c>IN @list</c> on SQLite, but hands Npgsql the array as one value, where only <c>= ANY(@list)</c> parses.
-    /// </summary>
-    public abstract string InList(string column, string parameter);
-
-    /// <summary>
     /// Serializes appends to one global sequence (the signed log's leaf index) among concurrent transactions, until the
     /// caller's transaction ends. SQLite's single writer already does.
     /// </summary>
@@ -46,6 +40,18 @@ public abstract class SqlDialect
     /// the turn (one process owns the file).
     /// </summary>
     public abstract Task<bool> TryTurnAsync(IDbConnection connection, IDbTransaction tx, string job);
+
+    /// <summary>
+    /// <c>column IN (list)</c> for a list parameter: Dapper expands lists into one parameter per item on SQLite, and
+    /// passes them as one array on PostgreSQL (then <c>= ANY</c>). An empty list matches nothing on both.
+    /// </summary>
+    public abstract string In(string column, string parameter);
+
+    /// <summary><c>column NOT IN (list)</c>, see <see cref="In"/>; an empty list excludes nothing.</summary>
+    public abstract string NotIn(string column, string parameter);
+
+    /// <summary>An integer column expression for "the order rows were inserted in", a tie-break only (SQLite: rowid; PostgreSQL: none, 0).</summary>
+    public abstract string InsertionOrder { get; }
 
     /// <summary>Busy/locked/serialization/deadlock: the same work may pass if tried again a little later.</summary>
     public abstract bool IsTransient(Exception ex);

@@ -360,7 +360,7 @@ public sealed class AuditTrailTamperTests
     /// <summary>Cuts the log back to its first <paramref name="keep"/> leaves (and the nodes over the cut).</summary>
     private static Task TruncateAsync(OrchestratorHost host, long keep, bool checkpointsToo) =>
         AuditEvidence.TamperAsync(host,
-            "DELETE FROM log_leaves WHERE idx >= @keep; DELETE FROM log_nodes WHERE ((idx + 1) << level) > @keep;" +
+            "DELETE FROM log_leaves WHERE idx >= @keep; DELETE FROM log_nodes WHERE ((idx + 1) << CAST(level AS integer)) > @keep;" +
             (checkpointsToo ? " DELETE FROM log_checkpoints WHERE size > @keep;" : string.Empty),
             new { keep });
 }

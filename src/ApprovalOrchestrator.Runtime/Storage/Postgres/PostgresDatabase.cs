@@ -95,6 +95,14 @@ public sealed class PostgresDatabase : Database, IDisposable
                     tx);
                 tx.Commit();
             }
+
+            // Rows without their signed-log leaf (written by hand, or restored from elsewhere) get them now, before anything
+            // else writes: the log covers every row, as on SQLite.
+            using (var tx = connection.BeginTransaction())
+            {
+                Audit.LogSources.Backfill(connection, tx);
+                tx.Commit();
+            }
         }
         finally
         {

@@ -15,7 +15,11 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
-    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+    public override string InsertionOrder => "0";
+
+    public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string NotIn(string column, string parameter) => $"{column} <> ALL({parameter})";
 
     // JSON columns are text (as on SQLite), cast per row: these queries are sweeps and reports, not hot paths.
     public override string JsonText(string column, string path) => $"({column}::jsonb #>> '{{{path.Replace('.', ',')}}}')";

@@ -14,7 +14,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => "";
 
-    public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+    public override string InsertionOrder => "rowid";
+
+    public override string In(string column, string parameter) => $"{column} IN {parameter}";
+
+    public override string NotIn(string column, string parameter) => $"{column} NOT IN {parameter}";
 
     public override string JsonText(string column, string path) => $"json_extract({column}, '$.{path}')";
 
