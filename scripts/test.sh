@@ -16,6 +16,9 @@
 #                       (or the caller's value)
 #   MAILDEV_BIN         the npm maildev the e-mail tests start (default: tests/tools/node_modules/.bin/maildev)
 #   AO_OIDC_URL         issuer URL of the OIDC provider started for the identity tests (or the caller's value)
+#   AO_POSTGRES_URL     Npgsql connection string of a PostgreSQL 15 server the PostgreSQL tests create their scratch
+#                       databases on (they need CREATE DATABASE); default: the machine's cluster 15/main, started here
+#                       when it is down (and stopped again on exit): Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres
 #   RABBITMQ_CTL        command prefix for rabbitmqctl ("rabbitmqctl", or "sudo -n rabbitmqctl"
 #                       when the broker needs root and we are not root)
 #   ERL_EPMD_ADDRESS, RABBITMQ_NODE_IP_ADDRESS, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS
@@ -87,6 +90,7 @@ say "the metrics test runs prometheus at $PROMETHEUS_BIN"
 # ---------------------------------------------------------------- RabbitMQ
 
 BROKER_STARTED=0
+PG_STARTED=0
 LOG_FILE=""
 
 cleanup() {
@@ -96,6 +100,10 @@ cleanup() {
         say "stopping the broker this script started"
         rmq rabbitmqctl -q shutdown >/dev/null 2>&1 || say "rabbitmqctl shutdown returned $? (broker already down?)"
         rmq epmd -kill >/dev/null 2>&1
+    fi
+    if [ "$PG_STARTED" -eq 1 ]; then
+        say "stopping the PostgreSQL cluster this script started ($PG_CLUSTER)"
+        as_root pg_ctlcluster $PG_CLUSTER stop >/dev/null 2>&1 || say "pg_ctlcluster $PG_CLUSTER stop returned $?"
     fi
     [ -n "$LOG_FILE" ] && rm -f "$LOG_FILE"
     exit "$rc"
@@ -202,6 +210,56 @@ if [ -z "${AO_OIDC_URL:-}" ]; then
 fi
 say "AO_OIDC_URL=$AO_OIDC_URL"
 # ---------------------------------------------------------------- OIDC provider (identity tests) — end
+
+# ---------------------------------------------------------------- PostgreSQL (issue 10) — begin
+# The PostgreSQL provider's tests and the multi-node crash test need a real PostgreSQL 15 where they may CREATE DATABASE
+# (each run makes its own ao_* database and drops it). Unless AO_POSTGRES_URL is set: postgresql-15 is installed from
+# apt when missing, the cluster is started with pg_ctlcluster when it does not answer (and stopped on exit only then),
+# the postgres user gets the password 'postgres' when it does not have it yet, and AO_POSTGRES_URL points at it over
+# TCP on loopback. AO_PG_CLUSTER/AO_PG_PORT (default "15 main"/5432) exist to try this block on a throwaway cluster.
+if [ -n "${AO_POSTGRES_URL:-}" ]; then
+    say "AO_POSTGRES_URL is set by the caller: using that server (not starting or stopping one)"
+else
+    PG_CLUSTER="${AO_PG_CLUSTER:-15 main}"
+    PG_PORT="${AO_PG_PORT:-5432}"
+    if [ ! -x /usr/lib/postgresql/15/bin/postgres ] || ! command -v pg_ctlcluster >/dev/null 2>&1; then
+        say "postgresql-15 is missing: installing it"
+        apt_install postgresql-15
+    fi
+    # The package creates cluster 15/main, except where postgresql-common was told not to (createcluster.conf).
+    if ! pg_lsclusters -h 2>/dev/null | awk -v c="$PG_CLUSTER" '($1" "$2) == c { found = 1 } END { exit !found }'; then
+        say "creating PostgreSQL cluster $PG_CLUSTER on port $PG_PORT"
+        as_root pg_createcluster --port "$PG_PORT" $PG_CLUSTER >/dev/null
+    fi
+    pg_up() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 1 >/dev/null 2>&1; }
+    if pg_up; then
+        say "PostgreSQL already answers on 127.0.0.1:$PG_PORT: reusing it (it will not be stopped)"
+    else
+        say "starting PostgreSQL ($PG_CLUSTER) on 127.0.0.1:$PG_PORT"
+        pg_start_ts=$(date +%s.%N)
+        PG_STARTED=1   # from here on the trap stops it, even if start-up fails half-way
+        as_root pg_ctlcluster $PG_CLUSTER start || die "pg_ctlcluster $PG_CLUSTER start failed (see /var/log/postgresql/)"
+        pg_deadline=$(( $(date +%s) + 30 ))
+        until pg_up; do
+            if [ "$(date +%s)" -ge "$pg_deadline" ]; then
+                tail -n 40 "/var/log/postgresql/postgresql-${PG_CLUSTER// /-}.log" >&2 2>/dev/null || true
+                die "PostgreSQL did not answer on 127.0.0.1:$PG_PORT within 30 s"
+            fi
+            sleep 0.2
+        done
+        say "PostgreSQL is up ($(awk -v s="$pg_start_ts" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s)"
+    fi
+    # Password authentication over TCP (Debian's pg_hba.conf: scram-sha-256 on 127.0.0.1): set it once, over the
+    # local socket as the postgres OS user (peer authentication), only when it does not work yet.
+    if ! PGPASSWORD=postgres PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAqc 'select 1' >/dev/null 2>&1; then
+        say "setting the password of the PostgreSQL user postgres"
+        as_root su postgres -c "psql -p $PG_PORT -qc \"alter user postgres password 'postgres'\"" >/dev/null \
+            || die "could not set the postgres user's password"
+    fi
+    export AO_POSTGRES_URL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=postgres"
+fi
+say "AO_POSTGRES_URL=$(printf '%s' "$AO_POSTGRES_URL" | sed -E 's/(Password=)[^;]*/\1***/I')"
+# ---------------------------------------------------------------- PostgreSQL (issue 10) — end
 
 # ---------------------------------------------------------------- tests
 

@@ -2,11 +2,18 @@ using System.Runtime.InteropServices;
 using ApprovalOrchestrator.Benchmarks;
 using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Testing;
+using ApprovalOrchestrator.Testing.ScaleOut;
 
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- audit-log [--events 20000] [--large 1000000]: the signed log's cost per event
 if (args.FirstOrDefault() == "audit-log")
 {
     return await AuditLogBench.RunAsync(args);
+}
+
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- nodes [--nodes 1,2,3] [--requests 1000]: scale-out on PostgreSQL (AO_POSTGRES_URL) + RabbitMQ
+if (args is ["nodes", .. var nodeArgs])
+{
+    return await NodesBench.RunAsync(nodeArgs);
 }
 
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--requests 2000] [--inflight 100] [--warmup 50] [--url amqp://...] [--timeout 600] [--keep]
@@ -50,7 +57,7 @@ try
 }
 finally
 {
-    await Cleanup.DeleteAsync(options.Url, prefix, [RawQueue]);
+    await BrokerCleanup.DeleteAsync(options.Url, prefix, [RawQueue], [typeof(Ping)]);
     if (!options.Keep)
     {
         TryDelete(directory);

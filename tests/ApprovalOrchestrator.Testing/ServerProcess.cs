@@ -23,6 +23,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The OS process id (part of the server's run identity, so a test can tell which node started an execution).</summary>
+    public int ProcessId => _process.Id;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

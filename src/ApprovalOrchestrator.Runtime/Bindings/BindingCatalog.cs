@@ -80,6 +80,8 @@ public sealed class BindingCatalog(Database database, DefinitionCatalog definiti
         {
             // Blank entries are how configuration writes an empty list; they are not workflow names.
             var seed = BindingsDocument.From(PolicyBindings.DefaultOnly(defaultWorkflow, allowChoice.Where(w => !string.IsNullOrWhiteSpace(w)).ToList()));
+            // Servers starting together seed at once: one at a time, or two would take the same version number.
+            await SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "binding_versions");
             var latest = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version DESC LIMIT 1", transaction: tx);
             if (latest is not null && !latest.Author.StartsWith(ConfigAuthorPrefix, StringComparison.Ordinal))
             {
@@ -97,6 +99,7 @@ public sealed class BindingCatalog(Database database, DefinitionCatalog definiti
 
     private async Task<(BindingsVersion, bool)> PublishInTransactionAsync(DbConnection connection, IDbTransaction tx, BindingsDocument document, string author, string? comment, int? expectedVersion)
     {
+        await SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "binding_versions"); // version numbers: one publisher at a time
         var latest = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version DESC LIMIT 1", transaction: tx);
         if (expectedVersion is int expected && (latest?.Version ?? 0) != expected)
         {

@@ -148,6 +148,8 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
         var author = ImportAuthorPrefix + fileName;
         return await database.InTransactionAsync(async (connection, tx) =>
         {
+            // Servers starting together import the same files: one at a time, or two would take the same version number.
+            await SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "definitions");
             var newestVersion = await connection.QuerySingleOrDefaultAsync<int?>("SELECT MAX(version) FROM definitions WHERE id = @Id", new { definition.Id }, tx);
             var newest = newestVersion is int v ? await VersionInfoAsync(connection, tx, definition.Id, v) : null;
             if (newest is not null && newest.Hash == hash)
@@ -260,6 +262,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     private async Task<(DefinitionRef Ref, bool Created)> PublishInTransactionAsync(
         DbConnection connection, IDbTransaction tx, string id, string source, string hash, string author, string? comment, string kind, Guid? draftId, int? revertedFrom)
     {
+        await SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "definitions"); // version numbers: one publisher at a time
         var now = Timestamps.ToText(clock.GetUtcNow());
         if (draftId is { } consumed)
         {

@@ -2,12 +2,14 @@ using ApprovalOrchestrator.Contracts.V1;
 using ApprovalOrchestrator.Runtime.Messaging;
 using RabbitMQ.Client;
 
-namespace ApprovalOrchestrator.Benchmarks;
+namespace ApprovalOrchestrator.Testing.ScaleOut;
 
-/// <summary>Deletes the run's queues and exchanges (all under its prefix), so the shared broker does not fill with litter.</summary>
-internal static class Cleanup
+/// <summary>Deletes a run's queues and exchanges (all under its prefix), so the shared broker does not fill with litter.</summary>
+public static class BrokerCleanup
 {
-    public static async Task DeleteAsync(string brokerUrl, string prefix, IEnumerable<string> extraQueues)
+    /// <param name="extraQueues">The run's own queues besides the server's (unprefixed names).</param>
+    /// <param name="extraMessageTypes">Message types the run published besides the server's, whose exchanges go too.</param>
+    public static async Task DeleteAsync(string brokerUrl, string prefix, IEnumerable<string> extraQueues, IEnumerable<Type>? extraMessageTypes = null)
     {
         var queues = QueueNames.All.Concat(extraQueues)
             .SelectMany(q => new[] { q, q + QueueNames.ErrorSuffix, q + QueueNames.SkippedSuffix })
@@ -17,8 +19,7 @@ internal static class Cleanup
         {
             typeof(SubmitAgentRequest), typeof(SubmitApprovalDecision), typeof(AgentRequestAccepted), typeof(AgentRequestRejected),
             typeof(AgentRequestCompleted), typeof(ApprovalRequested), typeof(ClassifyRequest), typeof(ExecuteRequest), typeof(TimerFired),
-            typeof(Ping),
-        };
+        }.Concat(extraMessageTypes ?? []).ToList();
         var exchanges = queues
             .Concat(messageTypes.Select(t => prefix + $"{t.Namespace}:{t.Name}"))
             .Concat(messageTypes.Select(t => prefix + $"MassTransit:Fault--{t.Namespace}:{t.Name}--"))
