@@ -256,6 +256,20 @@ else
         as_root su postgres -c "psql -p $PG_PORT -qc \"alter user postgres password 'postgres'\"" >/dev/null \
             || die "could not set the postgres user's password"
     fi
+    # The PostgreSQL pass starts hundreds of short-lived servers, each with its own pools (ours and Quartz's): the
+    # default limit of 100 connections is too tight for them. Raised only on a server this script started itself.
+    if [ "${PG_STARTED:-0}" = 1 ] && [ "$(PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAqc 'show max_connections')" -lt 300 ]; then
+        say "raising PostgreSQL max_connections to 300 (restart)"
+        PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc 'ALTER SYSTEM SET max_connections = 300' >/dev/null
+        as_root pg_ctlcluster $PG_CLUSTER restart || die "pg_ctlcluster $PG_CLUSTER restart failed (see /var/log/postgresql/)"
+        pg_deadline=$(( $(date +%s) + 30 ))
+        until pg_up; do
+            [ "$(date +%s)" -lt "$pg_deadline" ] || die "PostgreSQL did not answer on 127.0.0.1:$PG_PORT within 30 s of its restart"
+            sleep 0.2
+        done
+    fi
+    # A database left by an earlier run of the PostgreSQL pass (one schema per test) is dropped, so runs never pile up.
+    PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS ao_tests WITH (FORCE)' >/dev/null 2>&1 || true
     export AO_POSTGRES_URL="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=postgres"
 fi
 say "AO_POSTGRES_URL=$(printf '%s' "$AO_POSTGRES_URL" | sed -E 's/(Password=)[^;]*/\1***/I')"
