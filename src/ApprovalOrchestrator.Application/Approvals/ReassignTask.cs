@@ -1,0 +1,84 @@
+using ApprovalOrchestrator.Application.Delegation;
+using ApprovalOrchestrator.Application.Identity;
+using ApprovalOrchestrator.Application.Workflow;
+using ApprovalOrchestrator.Core.Intake;
+using ApprovalOrchestrator.Core.Workflow;
+
+namespace ApprovalOrchestrator.Application.Approvals;
+
+public sealed record ReassignInput(Guid TaskId, string? Group, string? User, string? Comment);
+
+public sealed record TaskReassignment(Guid TaskId, InstanceId Instance, string Group, string? AssignedTo);
+
+/// <summary>
+/// "Move an open task to another group and/or one person" (<c>POST /api/tasks/{id}/reassign</c>), for admins. A person
+/// tied to the requester by delegation cannot be given the task (the state machine refuses with their delegations).
+/// </summary>
+public sealed class ReassignTask(IWorkflowSteps steps, ITaskDirectory tasks, IDelegations delegations)
+{
+    public static IReadOnlyList<FieldError> Validate(ReassignInput input)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(input.Group) && string.IsNullOrWhiteSpace(input.User))
+        {
+            errors.Add(new("group", "name a group, a user, or both."));
+        }
+
+        if (input.Group is { Length: > RequestValidator.MaxIdLength })
+        {
+            errors.Add(new("group", $"must be at most {RequestValidator.MaxIdLength} characters."));
+        }
+
+        if (input.User is { Length: > RequestValidator.MaxIdLength })
+        {
+            errors.Add(new("user", $"must be at most {RequestValidator.MaxIdLength} characters."));
+        }
+
+        if (input.Comment is { Length: > DecideTask.MaxCommentLength })
+        {
+            errors.Add(new("comment", $"must be at most {DecideTask.MaxCommentLength} characters."));
+        }
+
+        return errors;
+    }
+
+    public async Task<Result<TaskReassignment>> HandleAsync(Actor who, ReassignInput input, CancellationToken cancellationToken = default)
+    {
+        if (Validate(input) is { Count: > 0 } errors)
+        {
+            return Refusal.Invalid(errors);
+        }
+
+        if (!who.Is(UserRoles.Admin))
+        {
+            return Refusal.Forbidden($"requires role {UserRoles.Admin}");
+        }
+
+        if (await tasks.FindInstanceAsync(input.TaskId) is not { } instance)
+        {
+            return Refusal.NotFound($"No task {input.TaskId}.");
+        }
+
+        var group = NullIfBlank(input.Group);
+        var assignee = NullIfBlank(input.User);
+        var assigneeDelegations = assignee is null ? null : await delegations.AuthoritiesAsync(assignee);
+        var step = await steps.ApplyAsync(
+            instance,
+            (_, _) => new TaskReassigned(input.TaskId, who.User, group, assignee, input.Comment, assigneeDelegations),
+            cancellationToken: cancellationToken);
+        if (step is null)
+        {
+            return Refusal.NotFound($"No task {input.TaskId}.");
+        }
+
+        if (step.Outcome == StepOutcome.Refused)
+        {
+            return Refusal.FromStep(step);
+        }
+
+        var task = step.State.FindTask(input.TaskId)!;
+        return new TaskReassignment(input.TaskId, instance, task.Group, task.AssignedTo);
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

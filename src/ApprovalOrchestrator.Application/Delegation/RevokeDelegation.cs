@@ -1,0 +1,42 @@
+using ApprovalOrchestrator.Application.Identity;
+
+namespace ApprovalOrchestrator.Application.Delegation;
+
+/// <summary>A grant ended now.</summary>
+public sealed record DelegationRevoked(Guid Id);
+
+/// <summary>
+/// "End a delegation now" (<c>DELETE /api/delegations/{id}</c>): the delegator, the delegate (giving it up), whoever made
+/// it, or an admin. Someone else's grant answers exactly like a missing one (whether it exists is not theirs to learn),
+/// and the attempt is a security event.
+/// </summary>
+public sealed class RevokeDelegation(IDelegations delegations)
+{
+    public const int MaxReasonLength = 1000;
+
+    /// <summary>Who may end a grant.</summary>
+    public static bool MayRevoke(Actor who, RevocableGrant grant) =>
+        who.Is(UserRoles.Admin) || who.User == grant.Delegator || who.User == grant.Delegate || who.User == grant.CreatedBy;
+
+    public async Task<Result<DelegationRevoked>> HandleAsync(Actor who, Guid id, string? reason)
+    {
+        if (reason is { Length: > MaxReasonLength })
+        {
+            return Refusal.Invalid("reason", $"must be at most {MaxReasonLength} characters.");
+        }
+
+        if (!who.Is(UserRoles.Approver) && !who.Is(UserRoles.Admin))
+        {
+            return Refusal.Forbidden($"requires role {UserRoles.Approver} or {UserRoles.Admin}");
+        }
+
+        var outcome = await delegations.RevokeAsync(id, who.User, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), grant => MayRevoke(who, grant));
+        return outcome switch
+        {
+            RevocationOutcome.Revoked => new DelegationRevoked(id),
+            RevocationOutcome.NotFound => Refusal.NotFound($"No delegation {id}."),
+            RevocationOutcome.Forbidden => Refusal.NotFound($"No delegation {id}.", securityNote: $"delegation {id} is not theirs to revoke"),
+            _ => Refusal.Conflict("Already ended", $"Delegation {id} has already ended or been revoked."),
+        };
+    }
+}
