@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Application.Identity;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 
@@ -40,10 +41,14 @@ public sealed record Refusal(
     /// <summary>Whether the refusal goes to the security log: every 403, and anything carrying a <see cref="SecurityNote"/>.</summary>
     public bool IsSecurityEvent => Kind == RefusalKind.Forbidden || SecurityNote is not null;
 
+    /// <summary>What every handler checks first: its input's fields, then that the caller holds one of <paramref name="roles"/>.</summary>
+    public static Refusal? Check(IReadOnlyList<FieldError> errors, Actor who, params string[] roles) =>
+        errors.Count > 0 ? Invalid(errors)
+        : roles.Any(who.Is) ? null
+        : Forbidden($"requires role {string.Join(" or ", roles)}");
+
     public static Refusal Invalid(IReadOnlyList<FieldError> errors) =>
         new(RefusalKind.Invalid, "The request is invalid.", string.Join(" ", errors.Select(e => $"{e.Field} {e.Message}")), errors);
-
-    public static Refusal Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
     public static Refusal NotFound(string detail, string? securityNote = null) => new(RefusalKind.NotFound, "Not found", detail, [], SecurityNote: securityNote);
 

@@ -48,14 +48,9 @@ public sealed class BulkApprove(DecideTask decide, ITaskDirectory tasks)
 
     public async Task<Result<BulkApproval>> HandleAsync(Actor who, BulkApproveInput input, CancellationToken cancellationToken = default)
     {
-        if (Validate(input) is { Count: > 0 } errors)
+        if (Refusal.Check(Validate(input), who, UserRoles.Approver) is { } refused)
         {
-            return Refusal.Invalid(errors);
-        }
-
-        if (!who.Is(UserRoles.Approver))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver}");
+            return refused;
         }
 
         var results = new List<BulkItemResult>();
@@ -86,15 +81,15 @@ public sealed class BulkApprove(DecideTask decide, ITaskDirectory tasks)
             var decided = await decide.HandleAsync(who, new DecisionInput(taskId, "approve", input.Comment, $"bulk-{Guid.NewGuid():N}", item.ActionHash), cancellationToken: cancellationToken);
             results.Add(decided switch
             {
-                { Value: { Recorded: true } d } => new(taskId, "approved", null, d.Step.State.FindTask(taskId)?.Status.ToString().ToLowerInvariant()),
-                { Value: { } d } => new(taskId, "skipped", d.Step.Message),
+                { Value: { Recorded: true } d } => new(taskId, "approved", null, d.Step!.State.FindTask(taskId)?.Status.ToString().ToLowerInvariant()),
+                { Value: { } d } => new(taskId, "skipped", d.Step?.Message),
                 { Refusal.Kind: RefusalKind.NotFound } => new(taskId, "not-found", "No such task."),
                 { Refusal.Reason: RefusalReason.Closed } => new(taskId, "skipped", decided.Refusal!.Detail),
                 _ => new(taskId, "refused", decided.Refusal!.Detail),
             });
-            if (decided.Refusal is { IsSecurityEvent: true } refused)
+            if (decided.Refusal is { IsSecurityEvent: true } recorded)
             {
-                notes.Add($"bulk approve of task {taskId}: {refused.Detail}");
+                notes.Add($"bulk approve of task {taskId}: {recorded.Detail}");
             }
         }
 

@@ -14,24 +14,16 @@ public sealed class ClaimTask(IWorkflowSteps steps, ITaskDirectory tasks, IDeleg
 {
     public async Task<Result<TaskClaimTaken>> HandleAsync(Actor who, Guid taskId, CancellationToken cancellationToken = default)
     {
-        if (!who.Is(UserRoles.Approver))
+        if (Refusal.Check([], who, UserRoles.Approver) is { } refused)
         {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver}");
-        }
-
-        if (await tasks.FindInstanceAsync(taskId) is not { } instance)
-        {
-            return Refusal.NotFound($"No task {taskId}.");
+            return refused;
         }
 
         var duration = options.Value.ClaimDuration;
         var granted = await delegations.AuthoritiesAsync(who.User);
-        var step = await steps.ApplyAsync(instance, (_, _) => new TaskClaimed(taskId, who.User, who.Groups, duration, granted), cancellationToken: cancellationToken);
-        return step switch
-        {
-            null => Refusal.NotFound($"No task {taskId}."),
-            { Outcome: StepOutcome.Refused } => Refusal.FromStep(step),
-            _ => new TaskClaimTaken(taskId, instance, step.State.FindTask(taskId)!.Claim!, duration),
-        };
+        var step = await TaskStep.RunAsync(steps, tasks, taskId, _ => new TaskClaimed(taskId, who.User, who.Groups, duration, granted), cancellationToken);
+        return step.Value is { } claimed
+            ? new TaskClaimTaken(taskId, new InstanceId(claimed.State.Id), claimed.State.FindTask(taskId)!.Claim!, duration)
+            : step.Refusal!;
     }
 }

@@ -12,11 +12,14 @@ public sealed record DecisionInput(Guid TaskId, string? Decision, string? Commen
 
 /// <summary>
 /// A decision the step took. <see cref="Recorded"/> is false for a duplicate (same decision id, or the same approver
-/// again): nothing changed, and <see cref="Step"/>'s message says why.
+/// again): nothing changed, and <see cref="Step"/>'s message says why. <see cref="Step"/> is null when the bus delivery
+/// was handled before (the inbox has it): no step ran at all.
 /// </summary>
-public sealed record DecisionTaken(Guid TaskId, InstanceId Instance, string DecisionId, Verdict Verdict, StepResult Step)
+public sealed record DecisionTaken(Guid TaskId, InstanceId Instance, string DecisionId, Verdict Verdict, StepResult? Step)
 {
-    public bool Recorded => Step.Outcome == StepOutcome.Applied;
+    public bool Recorded => Step?.Outcome == StepOutcome.Applied;
+
+    public bool Redelivered => Step is null;
 }
 
 /// <summary>
@@ -80,14 +83,9 @@ public sealed class DecideTask(IWorkflowSteps steps, ITaskDirectory tasks, IDele
     public async Task<Result<DecisionTaken>> HandleAsync(
         Actor who, DecisionInput input, bool decisionIdRequired = false, DeliveryKey? delivery = null, CancellationToken cancellationToken = default)
     {
-        if (Validate(input, decisionIdRequired) is { Count: > 0 } errors)
+        if (Refusal.Check(Validate(input, decisionIdRequired), who, UserRoles.Approver) is { } refused)
         {
-            return Refusal.Invalid(errors);
-        }
-
-        if (!who.Is(UserRoles.Approver))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver}");
+            return refused;
         }
 
         if (await tasks.FindInstanceAsync(input.TaskId) is not { } instance)
@@ -108,6 +106,7 @@ public sealed class DecideTask(IWorkflowSteps steps, ITaskDirectory tasks, IDele
             cancellationToken);
         return step switch
         {
+            null when delivery is not null => new DecisionTaken(input.TaskId, instance, decisionId, verdict, null),
             null => Refusal.NotFound($"No task {input.TaskId}."),
             { Outcome: StepOutcome.Refused } => Refusal.FromStep(step),
             _ => new DecisionTaken(input.TaskId, instance, decisionId, verdict, step),

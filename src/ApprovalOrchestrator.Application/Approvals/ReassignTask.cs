@@ -44,40 +44,23 @@ public sealed class ReassignTask(IWorkflowSteps steps, ITaskDirectory tasks, IDe
 
     public async Task<Result<TaskReassignment>> HandleAsync(Actor who, ReassignInput input, CancellationToken cancellationToken = default)
     {
-        if (Validate(input) is { Count: > 0 } errors)
+        if (Refusal.Check(Validate(input), who, UserRoles.Admin) is { } refused)
         {
-            return Refusal.Invalid(errors);
-        }
-
-        if (!who.Is(UserRoles.Admin))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Admin}");
-        }
-
-        if (await tasks.FindInstanceAsync(input.TaskId) is not { } instance)
-        {
-            return Refusal.NotFound($"No task {input.TaskId}.");
+            return refused;
         }
 
         var group = NullIfBlank(input.Group);
         var assignee = NullIfBlank(input.User);
         var assigneeDelegations = assignee is null ? null : await delegations.AuthoritiesAsync(assignee);
-        var step = await steps.ApplyAsync(
-            instance,
-            (_, _) => new TaskReassigned(input.TaskId, who.User, group, assignee, input.Comment, assigneeDelegations),
-            cancellationToken: cancellationToken);
-        if (step is null)
+        var step = await TaskStep.RunAsync(
+            steps, tasks, input.TaskId, _ => new TaskReassigned(input.TaskId, who.User, group, assignee, input.Comment, assigneeDelegations), cancellationToken);
+        if (step.Value is not { } moved)
         {
-            return Refusal.NotFound($"No task {input.TaskId}.");
+            return step.Refusal!;
         }
 
-        if (step.Outcome == StepOutcome.Refused)
-        {
-            return Refusal.FromStep(step);
-        }
-
-        var task = step.State.FindTask(input.TaskId)!;
-        return new TaskReassignment(input.TaskId, instance, task.Group, task.AssignedTo);
+        var task = moved.State.FindTask(input.TaskId)!;
+        return new TaskReassignment(input.TaskId, new InstanceId(moved.State.Id), task.Group, task.AssignedTo);
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

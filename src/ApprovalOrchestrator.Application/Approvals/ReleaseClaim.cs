@@ -9,22 +9,11 @@ public sealed class ReleaseClaim(IWorkflowSteps steps, ITaskDirectory tasks)
 {
     public async Task<Result<StepResult>> HandleAsync(Actor who, Guid taskId, CancellationToken cancellationToken = default)
     {
-        if (!who.Is(UserRoles.Approver))
+        if (Refusal.Check([], who, UserRoles.Approver) is { } refused)
         {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver}");
+            return refused;
         }
 
-        if (await tasks.FindInstanceAsync(taskId) is not { } instance)
-        {
-            return Refusal.NotFound($"No task {taskId}.");
-        }
-
-        var step = await steps.ApplyAsync(instance, (_, _) => new ClaimReleased(taskId, who.User), cancellationToken: cancellationToken);
-        return step switch
-        {
-            null => Refusal.NotFound($"No task {taskId}."),
-            { Outcome: StepOutcome.Refused } => Refusal.FromStep(step),
-            _ => step,
-        };
+        return await TaskStep.RunAsync(steps, tasks, taskId, _ => new ClaimReleased(taskId, who.User), cancellationToken);
     }
 }

@@ -53,14 +53,9 @@ public sealed class DelegateAuthority(IDelegations delegations)
 
     public async Task<Result<DelegationGrant>> HandleAsync(Actor who, DelegationInput input)
     {
-        if (Validate(input) is { Count: > 0 } errors)
+        if (Refusal.Check(Validate(input), who, UserRoles.Approver, UserRoles.Admin) is { } refused)
         {
-            return Refusal.Invalid(errors);
-        }
-
-        if (!who.Is(UserRoles.Approver) && !who.Is(UserRoles.Admin))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver} or {UserRoles.Admin}");
+            return refused;
         }
 
         var from = string.IsNullOrWhiteSpace(input.From) ? who.User : input.From.Trim();

@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Application.Identity;
+using ApprovalOrchestrator.Core.Intake;
 
 namespace ApprovalOrchestrator.Application.Delegation;
 
@@ -20,14 +21,10 @@ public sealed class RevokeDelegation(IDelegations delegations)
 
     public async Task<Result<DelegationRevoked>> HandleAsync(Actor who, Guid id, string? reason)
     {
-        if (reason is { Length: > MaxReasonLength })
+        FieldError[] errors = reason is { Length: > MaxReasonLength } ? [new("reason", $"must be at most {MaxReasonLength} characters.")] : [];
+        if (Refusal.Check(errors, who, UserRoles.Approver, UserRoles.Admin) is { } refused)
         {
-            return Refusal.Invalid("reason", $"must be at most {MaxReasonLength} characters.");
-        }
-
-        if (!who.Is(UserRoles.Approver) && !who.Is(UserRoles.Admin))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Approver} or {UserRoles.Admin}");
+            return refused;
         }
 
         var outcome = await delegations.RevokeAsync(id, who.User, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), grant => MayRevoke(who, grant));

@@ -50,13 +50,13 @@ public sealed class SubmitRequest(IWorkflowSteps steps)
             StartKind.Forbidden => Refusal.Forbidden(string.Join(" ", started.Errors.Select(e => $"{e.Field} {e.Message}")), started.Errors),
             StartKind.Conflict => Refusal.Conflict(
                 "requestId already used",
-                $"You already submitted requestId '{command.RequestId}' with different content (request {started.ConflictingInstance}). Use a new requestId for a new request.",
+                $"You already submitted requestId '{command.ClientRequestId}' with different content (request {started.ConflictingInstance}). Use a new requestId for a new request.",
                 extensions: new Dictionary<string, object?> { ["existingId"] = started.ConflictingInstance!.Value.Value },
                 // Without the instance id: a bus publisher names the requester itself, so it must not learn more than "taken".
-                errors: [new FieldError("requestId", $"'{command.RequestId}' was already submitted by this requester with different content; use a new requestId for a new request.")]),
+                errors: [new FieldError("requestId", $"'{command.ClientRequestId}' was already submitted by this requester with different content; use a new requestId for a new request.")]),
             _ => new Submitted(
                 new InstanceId(started.Instance!.Id),
-                new ClientRequestId(started.Instance.Request.RequestId),
+                new ClientRequestId(started.Instance.Request.ClientRequestId),
                 started.Instance.Status.ToWire(),
                 Duplicate: started.Kind == StartKind.Existing),
         };

@@ -1,5 +1,6 @@
 using ApprovalOrchestrator.Application.Identity;
 using ApprovalOrchestrator.Application.Workflow;
+using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 
 namespace ApprovalOrchestrator.Application.Requests;
@@ -14,14 +15,10 @@ public sealed class WithdrawRequest(IWorkflowSteps steps)
 
     public async Task<Result<WorkflowInstance>> HandleAsync(Actor who, InstanceId instance, string? reason, CancellationToken cancellationToken = default)
     {
-        if (reason is { Length: > MaxReasonLength })
+        FieldError[] errors = reason is { Length: > MaxReasonLength } ? [new("reason", $"must be at most {MaxReasonLength} characters.")] : [];
+        if (Refusal.Check(errors, who, UserRoles.Submitter) is { } refused)
         {
-            return Refusal.Invalid("reason", $"must be at most {MaxReasonLength} characters.");
-        }
-
-        if (!who.Is(UserRoles.Submitter))
-        {
-            return Refusal.Forbidden($"requires role {UserRoles.Submitter}");
+            return refused;
         }
 
         var step = await steps.ApplyAsync(instance, (_, _) => new RequestWithdrawn(who.User, reason), cancellationToken: cancellationToken);

@@ -33,13 +33,19 @@ public sealed class SubmitApprovalDecisionConsumer(
     {
         var message = context.Message;
         var claimed = string.IsNullOrWhiteSpace(message.Approver) ? "anonymous" : message.Approver;
-        var who = await AuthenticateAsync(message, claimed, context.CancellationToken);
         var input = new DecisionInput(message.TaskId, message.Decision, message.Comment, message.DecisionId, message.ActionHash);
+        // The use case's own field rule, asked first so a malformed message says what is wrong with it before whose it is.
+        if (DecideTask.Validate(input, decisionIdRequired: true) is { Count: > 0 } errors)
+        {
+            Refuse(400, claimed, message, Describe(errors));
+        }
+
+        var who = await AuthenticateAsync(message, claimed, context.CancellationToken);
         var decided = await decide.HandleAsync(who, input, decisionIdRequired: true, Delivery(context), context.CancellationToken);
         switch (decided.Refusal)
         {
             case { Kind: RefusalKind.Invalid } invalid:
-                Refuse(400, who.User, message, string.Join("; ", invalid.Errors.Select(e => $"{e.Field}: {e.Message}")));
+                Refuse(400, who.User, message, Describe(invalid.Errors));
                 break;
             case { Kind: RefusalKind.Forbidden } forbidden:
                 Refuse(403, who.User, message, forbidden.Detail);
@@ -53,14 +59,18 @@ public sealed class SubmitApprovalDecisionConsumer(
                     "Decision {DecisionId} by {Approver} on task {TaskId} refused ({Refusal}): {Why}",
                     message.DecisionId, who.User, message.TaskId, lost.Reason, lost.Detail);
                 break;
+            case null when decided.Value is { Redelivered: true }:
+                break; // this delivery was handled before
             case null when decided.Value is { Recorded: false } duplicate:
-                logger.LogDebug("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, duplicate.Step.Message);
+                logger.LogDebug("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, duplicate.Step?.Message);
                 break;
             case null:
                 logger.LogDebug("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, who.User, message.TaskId);
                 break;
         }
     }
+
+    private static string Describe(IReadOnlyList<FieldError> errors) => string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"));
 
     private static DeliveryKey Delivery(ConsumeContext context)
     {

@@ -26,7 +26,7 @@ public sealed class SubmitAgentRequestConsumer(SubmitRequest submit, ILogger<Sub
         var submitted = await submit.HandleAsync(command, submitter: null, requestIdRequired: true, context.CancellationToken);
         if (submitted.Refusal is { } refused)
         {
-            await RejectAndFaultAsync(context, command.RequestId, refused.Errors);
+            await RejectAndFaultAsync(context, command.ClientRequestId, refused.Errors);
         }
         else if (submitted.Value is { Duplicate: true } existing)
         {

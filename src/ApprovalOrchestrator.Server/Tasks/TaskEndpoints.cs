@@ -137,7 +137,7 @@ public static class TaskEndpoints
     {
         public static DecisionResponse From(DecisionTaken decision)
         {
-            var step = decision.Step;
+            var step = decision.Step ?? throw new InvalidOperationException("An HTTP decision always runs its step (no bus delivery to dedup).");
             var task = step.State.FindTask(decision.TaskId);
             return new DecisionResponse(
                 decision.TaskId, decision.Instance.Value, decision.DecisionId, decision.Recorded, step.Message,
