@@ -208,11 +208,29 @@ say "AO_OIDC_URL=$AO_OIDC_URL"
 LOG_FILE=$(mktemp "${TMPDIR:-/tmp}/ao-test.XXXXXX")
 # Build with every core, then run the test assemblies one at a time (-m:1): they start servers, brokers and child
 # processes with real timeouts, and on a 2-core machine three assemblies at once starve each other's timers.
-say "running: dotnet build, then dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger \"console;verbosity=normal\" $*  (in $REPO_ROOT)"
+# Then the integration suite a second time on PostgreSQL (the fixture parameter AO_TEST_STORAGE, see
+# tests/ApprovalOrchestrator.Integration.Tests/Support/TestStorage.cs), minus the tests that are about the SQLite file
+# itself or run their own server processes on the embedded default (trait Storage=sqlite-only). AO_TEST_PROVIDERS
+# (default "sqlite postgres") picks the passes; extra arguments go to both.
+AO_TEST_PROVIDERS=${AO_TEST_PROVIDERS:-sqlite postgres}
+say "running: dotnet build, then dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger \"console;verbosity=normal\" $*  (in $REPO_ROOT), providers: $AO_TEST_PROVIDERS"
 test_start=$(date +%s)
+run_tests() {
+    dotnet build ApprovalOrchestrator.sln -nologo -v:q || return 1
+    local rc=0
+    if [[ " $AO_TEST_PROVIDERS " == *" sqlite "* ]]; then
+        dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger "console;verbosity=normal" "$@" || rc=1
+    fi
+    if [[ " $AO_TEST_PROVIDERS " == *" postgres "* ]]; then
+        [ -n "${AO_POSTGRES_URL:-}" ] || { echo "AO_POSTGRES_URL is not set: cannot run the PostgreSQL pass"; return 1; }
+        say "integration suite on PostgreSQL (AO_TEST_STORAGE=postgres)"
+        AO_TEST_STORAGE=postgres dotnet test tests/ApprovalOrchestrator.Integration.Tests --no-build --logger "console;verbosity=normal" \
+            --filter "Storage!=sqlite-only&Storage!=explicit" "$@" || rc=1
+    fi
+    return $rc
+}
 set +e
-{ dotnet build ApprovalOrchestrator.sln -nologo -v:q && \
-  dotnet test ApprovalOrchestrator.sln --no-build -m:1 --logger "console;verbosity=normal" "$@"; } 2>&1 | tee "$LOG_FILE"
+run_tests "$@" 2>&1 | tee "$LOG_FILE"
 test_rc=${PIPESTATUS[0]}
 set -e
 say "dotnet test exited with $test_rc after $(( $(date +%s) - test_start )) s"

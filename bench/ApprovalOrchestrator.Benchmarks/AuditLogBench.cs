@@ -3,6 +3,7 @@ using System.Globalization;
 using ApprovalOrchestrator.Core.Audit.Log;
 using ApprovalOrchestrator.Runtime.Audit;
 using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Storage.Sqlite;
 using Dapper;
 
 namespace ApprovalOrchestrator.Benchmarks;

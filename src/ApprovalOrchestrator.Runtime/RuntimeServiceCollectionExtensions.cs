@@ -19,17 +19,15 @@ namespace ApprovalOrchestrator.Runtime;
 public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole workflow runtime on one process: SQLite store, outbox/inbox, Quartz timers in the same file,
+    /// The whole workflow runtime: the store (SQLite by default, or PostgreSQL shared by several servers: Storage:Provider), outbox/inbox, Quartz timers in the same file,
     /// the bus (in-memory or RabbitMQ, <see cref="BusOptions"/>), and the Gateway client.
     /// </summary>
     public static IServiceCollection AddApprovalOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        var connectionString = configuration.GetConnectionString("Approvals") ?? StorageOptions.DefaultConnectionString;
-        services.Configure<StorageOptions>(o => o.ConnectionString = connectionString);
+        var quartzStore = StorageRegistration.AddDatabase(services, configuration);
         services.Configure<WorkflowsOptions>(configuration.GetSection(WorkflowsOptions.Section));
 
-        services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<DatabaseOwnership>();
         // Groups from configuration (Directory:Groups); with none configured, group checks are skipped.
         services.TryAddSingleton<IApproverGroupDirectory>(_ => new ConfiguredGroupDirectory(configuration));
@@ -71,8 +69,6 @@ public static class RuntimeServiceCollectionExtensions
         services.AddHostedService<Audit.CheckpointScheduler>();
         services.AddGatewayClient(configuration);
 
-        SqliteDatabase.InitializeProvider();
-        var quartzConnection = SqliteDatabase.Normalize(connectionString);
         // Quartz keeps schedulers in a process-wide registry by name: one name per database (configurable for hosts sharing a process).
         var quartzProperties = new System.Collections.Specialized.NameValueCollection
         {
@@ -82,7 +78,7 @@ public static class RuntimeServiceCollectionExtensions
         {
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(quartzConnection);
+                quartzStore(store);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
@@ -90,7 +86,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
 
         // Quartz runs in every process whatever its roles: a firing only writes a TimerFired outbox row, consumed by the
-        // process that has the timers role. (Clustered Quartz on a shared database is for the scale-out step.)
+        // process that has the timers role. On PostgreSQL the schedulers of all servers form one cluster (PostgresStorage).
         services.AddOrchestratorBus(configuration);
 
         services.AddHostedService<OutboxDispatcher>();

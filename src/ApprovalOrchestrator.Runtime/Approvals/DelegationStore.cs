@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ApprovalOrchestrator.Application.Delegation;
 using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Workflow;
@@ -7,7 +8,7 @@ using Dapper;
 namespace ApprovalOrchestrator.Runtime.Approvals;
 
 /// <summary>Delegations, stored; chains and cycles are the pure <see cref="DelegationGraph"/>'s business.</summary>
-public sealed class DelegationStore(SqliteDatabase database, TimeProvider clock) : IDelegations
+public sealed class DelegationStore(Database database, TimeProvider clock) : IDelegations
 {
     /// <summary>
     /// Records the grant unless it would close a cycle with grants that overlap its window (checked in the write

@@ -6,13 +6,16 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 
 /// <summary>
 /// Appends leaves to the signed audit log inside the caller's write transaction, so a row and its leaf commit or roll
-/// back together. The index is MAX(idx)+1 read in that transaction: SQLite has one writer, so no two appends race.
+/// back together. The index is MAX(idx)+1 read in that transaction, after taking the log's sequence lock
+/// (<see cref="Storage.SqlDialect.LockSequenceAsync"/>: SQLite's single writer, a transaction advisory lock on PostgreSQL),
+/// so no two appends race. The lock is held until the caller commits: the log is the one serialization point of writers.
 /// </summary>
 public static class AuditLog
 {
     public static async Task<long> AppendAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
     {
         var leaf = LogEntries.LeafHash(entry);
+        await Storage.SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "log_leaves");
         var index = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO log_leaves (idx, leaf_hash, source, source_id, instance_id)
@@ -21,7 +24,7 @@ public static class AuditLog
             """,
             new { leaf, source, sourceId, instance = instanceId?.ToString() },
             tx);
-        foreach (var (level, nodeIndex, hash) in MerkleTree.CompletedBy(new SqliteMerkleNodes(connection, tx), index, leaf))
+        foreach (var (level, nodeIndex, hash) in MerkleTree.CompletedBy(new StoredMerkleNodes(connection, tx), index, leaf))
         {
             await connection.ExecuteAsync("INSERT INTO log_nodes (level, idx, hash) VALUES (@level, @nodeIndex, @hash)", new { level, nodeIndex, hash }, tx);
         }

@@ -12,10 +12,10 @@ public static class AuditLogKey
     public const string FileName = "audit-log.key";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static string PathFor(AuditLogOptions options, string databaseFile) =>
+    public static string PathFor(AuditLogOptions options, string dataDirectory) =>
         options.KeyFile is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databaseFile)) ?? ".", FileName);
+            : Path.Combine(dataDirectory, FileName);
 
     public static NoteSigner LoadOrCreate(string path, string origin)
     {

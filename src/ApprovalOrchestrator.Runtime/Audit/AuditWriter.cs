@@ -26,8 +26,8 @@ internal static class AuditWriter
         var id = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO audit_events (instance_id, seq, kind, actor, at, definition_id, definition_version, definition_hash, data, prev_hash, hash)
-            VALUES (@InstanceId, @Seq, @Kind, @Actor, @At, @DefinitionId, @DefinitionVersion, @DefinitionHash, @Data, @PrevHash, @Hash);
-            SELECT last_insert_rowid();
+            VALUES (@InstanceId, @Seq, @Kind, @Actor, @At, @DefinitionId, @DefinitionVersion, @DefinitionHash, @Data, @PrevHash, @Hash)
+            RETURNING id
             """,
             new
             {

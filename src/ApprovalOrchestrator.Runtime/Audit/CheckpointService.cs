@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using ApprovalOrchestrator.Core.Audit.Log;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -14,7 +15,7 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 /// </summary>
 public sealed class CheckpointService : IDisposable
 {
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly TimeProvider _clock;
     private readonly ILogger<CheckpointService> _logger;
     private readonly AuditLogOptions _options;
@@ -22,14 +23,14 @@ public sealed class CheckpointService : IDisposable
 
     private readonly IHttpClientFactory? _http;
 
-    public CheckpointService(SqliteDatabase database, TimeProvider clock, IOptions<AuditLogOptions> options, ILogger<CheckpointService> logger, IHttpClientFactory? http = null)
+    public CheckpointService(Database database, TimeProvider clock, IOptions<AuditLogOptions> options, ILogger<CheckpointService> logger, IHttpClientFactory? http = null)
     {
         _http = http;
         _database = database;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
-        KeyFile = AuditLogKey.PathFor(_options, database.FilePath);
+        KeyFile = AuditLogKey.PathFor(_options, database.DataDirectory);
         _signer = new Lazy<NoteSigner>(() => AuditLogKey.LoadOrCreate(KeyFile, _options.Origin));
     }
 
@@ -54,9 +55,12 @@ public sealed class CheckpointService : IDisposable
         var signer = _signer.Value;
         var signed = await _database.InTransactionAsync(async (connection, tx) =>
         {
+            // Under the log's sequence lock: the size is final for this transaction, and of several servers signing at
+            // once the later ones find the checkpoint the first one wrote.
+            await _database.Sql.LockSequenceAsync(connection, tx, "log_leaves");
             var size = await AuditLog.SizeAsync(connection, tx);
             var latest = await LatestAsync(connection, tx);
-            var nodes = new SqliteMerkleNodes(connection, tx);
+            var nodes = new StoredMerkleNodes(connection, tx);
             if (latest is not null)
             {
                 Require(CheckExtends(nodes, size, latest, "its last checkpoint"));
@@ -75,7 +79,7 @@ public sealed class CheckpointService : IDisposable
                 new { size, root = checkpoint.Root, keyId, at = Timestamps.ToText(now), note },
                 tx);
             await connection.ExecuteAsync(
-                "INSERT OR IGNORE INTO log_keys (key_id, verifier_key, first_used_at) VALUES (@keyId, @key, @at)",
+                "INSERT INTO log_keys (key_id, verifier_key, first_used_at) VALUES (@keyId, @key, @at) ON CONFLICT (key_id) DO NOTHING",
                 new { keyId, key = signer.Verifier.VerifierKey, at = Timestamps.ToText(now) },
                 tx);
             return (new StoredCheckpoint(size, checkpoint.Root, keyId, now, note), true);
@@ -98,7 +102,7 @@ public sealed class CheckpointService : IDisposable
         _ = _signer.Value;
         await using var connection = _database.Open();
         var size = await AuditLog.SizeAsync(connection, null);
-        var nodes = new SqliteMerkleNodes(connection, null);
+        var nodes = new StoredMerkleNodes(connection, null);
         var problem = await LatestAsync(connection, null) is { } latest ? CheckExtends(nodes, size, latest, "its last checkpoint") : null;
         if (problem is null && LastPublished(await KnownVerifiersAsync(connection)) is { } published)
         {
@@ -146,7 +150,7 @@ public sealed class CheckpointService : IDisposable
             return null;
         }
 
-        var nodes = new SqliteMerkleNodes(connection, null);
+        var nodes = new StoredMerkleNodes(connection, null);
         return (nodes.Node(0, index), MerkleTree.InclusionProof(nodes, index, size));
     }
 
@@ -159,7 +163,7 @@ public sealed class CheckpointService : IDisposable
             return null;
         }
 
-        return MerkleTree.ConsistencyProof(new SqliteMerkleNodes(connection, null), from, to);
+        return MerkleTree.ConsistencyProof(new StoredMerkleNodes(connection, null), from, to);
     }
 
     public void Dispose()

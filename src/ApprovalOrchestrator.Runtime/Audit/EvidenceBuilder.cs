@@ -10,7 +10,7 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 /// shows, as missing), each entry rebuilt from its row, with an inclusion proof against a checkpoint that covers them
 /// all (signed on demand when the latest does not yet).
 /// </summary>
-public sealed class EvidenceBuilder(SqliteDatabase database, CheckpointService checkpoints)
+public sealed class EvidenceBuilder(Database database, CheckpointService checkpoints)
 {
     private const string Leaves =
         $"SELECT l.idx AS LeafIndex, {LogSources.AuditEventColumns} FROM log_leaves l LEFT JOIN audit_events e ON e.id = CAST(l.source_id AS INTEGER) " +
@@ -53,7 +53,7 @@ public sealed class EvidenceBuilder(SqliteDatabase database, CheckpointService c
         }
 
         await using var connection = database.Open();
-        var nodes = new SqliteMerkleNodes(connection, null);
+        var nodes = new StoredMerkleNodes(connection, null);
         var events = rows.Select(r => r.Id is null
             ? new EvidenceEvent(r.LeafIndex, null, null, Proof(nodes, r.LeafIndex, latest.Size), "the log has this leaf but its audit_events row is gone")
             : r.Row().Erased
@@ -65,7 +65,7 @@ public sealed class EvidenceBuilder(SqliteDatabase database, CheckpointService c
         return new EvidenceBundle(EvidenceBundle.CurrentFormat, subject, latest.Note, events, consistency);
     }
 
-    private static List<string> Proof(SqliteMerkleNodes nodes, long index, long size) =>
+    private static List<string> Proof(StoredMerkleNodes nodes, long index, long size) =>
         MerkleTree.InclusionProof(nodes, index, size).Select(Convert.ToBase64String).ToList();
 
     private sealed record LeafRow(

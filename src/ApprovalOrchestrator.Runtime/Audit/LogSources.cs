@@ -36,14 +36,14 @@ internal static class LogSources
         }
 
         foreach (var r in connection.Query<(long RowId, string Id, string Delegator, string Delegate, string Groups, string StartsAt, string EndsAt, string CreatedBy, string CreatedAt)>(
-            "SELECT rowid, id, delegator, delegate, delegator_groups, starts_at, ends_at, created_by, created_at FROM delegations d WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'delegation' AND l.source_id = d.id)", transaction: tx))
+            $"SELECT {Storage.SqlDialect.Of(connection).InsertionOrder}, id, delegator, delegate, delegator_groups, starts_at, ends_at, created_by, created_at FROM delegations d WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'delegation' AND l.source_id = d.id)", transaction: tx))
         {
             pending.Add((r.CreatedAt, 2, r.RowId, LogEntries.Delegation, r.Id, null,
                 LogEntries.ForDelegation(r.Id, r.Delegator, r.Delegate, r.Groups, r.StartsAt, r.EndsAt, r.CreatedBy, r.CreatedAt)));
         }
 
         foreach (var r in connection.Query<(long RowId, string DelegationId, string RevokedBy, string RevokedAt, string? Reason)>(
-            "SELECT rowid, delegation_id, revoked_by, revoked_at, reason FROM delegation_revocations r WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'delegation-revocation' AND l.source_id = r.delegation_id)", transaction: tx))
+            $"SELECT {Storage.SqlDialect.Of(connection).InsertionOrder}, delegation_id, revoked_by, revoked_at, reason FROM delegation_revocations r WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.source = 'delegation-revocation' AND l.source_id = r.delegation_id)", transaction: tx))
         {
             pending.Add((r.RevokedAt, 4, r.RowId, LogEntries.DelegationRevocation, r.DelegationId, null,
                 LogEntries.ForDelegationRevocation(r.DelegationId, r.RevokedBy, r.RevokedAt, r.Reason)));

@@ -15,7 +15,7 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 /// valid), the request text and tool arguments are blanked in the instance, and the erasure is itself an audit event.
 /// One transaction.
 /// </summary>
-public sealed class RetentionService(SqliteDatabase database, TimeProvider clock, IOptions<AuditLogOptions> options)
+public sealed class RetentionService(Database database, TimeProvider clock, IOptions<AuditLogOptions> options)
 {
     public const string ErasedText = "[erased]";
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,7 +7,6 @@ using ApprovalOrchestrator.Core.Bindings;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace ApprovalOrchestrator.Runtime.Bindings;
@@ -16,7 +16,7 @@ namespace ApprovalOrchestrator.Runtime.Bindings;
 /// content hash, and a <c>bindings-published</c> row in <c>definition_events</c>, in one transaction. The newest version is
 /// in force; nothing is cached, so every process sees a change at once.
 /// </summary>
-public sealed class BindingCatalog(SqliteDatabase database, DefinitionCatalog definitions, TimeProvider clock, ILogger<BindingCatalog> logger)
+public sealed class BindingCatalog(Database database, DefinitionCatalog definitions, TimeProvider clock, ILogger<BindingCatalog> logger)
 {
     /// <summary>Author prefix of versions written from configuration (<c>config:Workflows</c>).</summary>
     public const string ConfigAuthorPrefix = "config:";
@@ -95,7 +95,7 @@ public sealed class BindingCatalog(SqliteDatabase database, DefinitionCatalog de
             return 0;
         });
 
-    private async Task<(BindingsVersion, bool)> PublishInTransactionAsync(SqliteConnection connection, IDbTransaction tx, BindingsDocument document, string author, string? comment, int? expectedVersion)
+    private async Task<(BindingsVersion, bool)> PublishInTransactionAsync(DbConnection connection, IDbTransaction tx, BindingsDocument document, string author, string? comment, int? expectedVersion)
     {
         var latest = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version DESC LIMIT 1", transaction: tx);
         if (expectedVersion is int expected && (latest?.Version ?? 0) != expected)

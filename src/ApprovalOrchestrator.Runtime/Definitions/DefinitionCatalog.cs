@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using System.Data;
 using System.Text.Json;
 using ApprovalOrchestrator.Core.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace ApprovalOrchestrator.Runtime.Definitions;
 
@@ -14,7 +14,7 @@ namespace ApprovalOrchestrator.Runtime.Definitions;
 /// "Latest" is the newest version that is not retracted: new requests start on it, running ones stay on their pinned version.
 /// Every change is recorded in <c>definition_events</c> in the same transaction.
 /// </summary>
-public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDirectory groups, TimeProvider clock)
+public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory groups, TimeProvider clock)
 {
     /// <summary>Author prefix of versions imported from workflow files (<c>import:agent-action-approval.yaml</c>).</summary>
     public const string ImportAuthorPrefix = "import:";
@@ -258,7 +258,7 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
     }
 
     private async Task<(DefinitionRef Ref, bool Created)> PublishInTransactionAsync(
-        SqliteConnection connection, IDbTransaction tx, string id, string source, string hash, string author, string? comment, string kind, Guid? draftId, int? revertedFrom)
+        DbConnection connection, IDbTransaction tx, string id, string source, string hash, string author, string? comment, string kind, Guid? draftId, int? revertedFrom)
     {
         var now = Timestamps.ToText(clock.GetUtcNow());
         if (draftId is { } consumed)
@@ -289,7 +289,7 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
         return parsed.Definition ?? throw new DefinitionInvalidException(parsed.Errors);
     }
 
-    private static Task<int?> LatestVersionAsync(SqliteConnection connection, IDbTransaction? tx, string id) =>
+    private static Task<int?> LatestVersionAsync(DbConnection connection, IDbTransaction? tx, string id) =>
         connection.QuerySingleOrDefaultAsync<int?>(
             """
             SELECT MAX(d.version) FROM definitions d
@@ -298,7 +298,7 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
             new { id },
             tx);
 
-    private static async Task<DefinitionVersionInfo?> VersionInfoAsync(SqliteConnection connection, IDbTransaction? tx, string id, int version)
+    private static async Task<DefinitionVersionInfo?> VersionInfoAsync(DbConnection connection, IDbTransaction? tx, string id, int version)
     {
         var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(
             $"SELECT {VersionColumns} WHERE d.id = @id AND d.version = @version", new { id, version }, tx);
@@ -307,14 +307,14 @@ public sealed class DefinitionCatalog(SqliteDatabase database, IApproverGroupDir
 
     /// <summary>One row of <c>definition_events</c> and its leaf in the signed log: the only writer of that table (bindings use it too).</summary>
     internal static async Task AddEventAsync(
-        SqliteConnection connection, IDbTransaction tx, string kind, string? id, int? version, Guid? draftId, string hash, string author, string? comment, string at, object? data = null)
+        DbConnection connection, IDbTransaction tx, string kind, string? id, int? version, Guid? draftId, string hash, string author, string? comment, string at, object? data = null)
     {
         var json = JsonSerializer.Serialize(data ?? new { });
         var seq = await connection.ExecuteScalarAsync<long>(
             """
             INSERT INTO definition_events (kind, definition_id, version, draft_id, hash, author, comment, at, data)
-            VALUES (@kind, @id, @version, @draft, @hash, @author, @comment, @at, @data);
-            SELECT last_insert_rowid();
+            VALUES (@kind, @id, @version, @draft, @hash, @author, @comment, @at, @data)
+            RETURNING seq
             """,
             new { kind, id, version, draft = draftId?.ToString(), hash, author, comment, at, data = json },
             tx);

@@ -7,7 +7,7 @@ using Dapper;
 namespace ApprovalOrchestrator.Runtime.Definitions;
 
 /// <summary>The requests a what-if replays: as they were submitted (from <c>instances.state</c>), newest first.</summary>
-public sealed class RecordedRequests(SqliteDatabase database)
+public sealed class RecordedRequests(Database database)
 {
     public const int DefaultCount = 1000;
     public const int MaxCount = 10_000;
@@ -21,8 +21,8 @@ public sealed class RecordedRequests(SqliteDatabase database)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         await using var connection = database.Open();
         var rows = await connection.QueryAsync<(string Id, string Request)>(
-            """
-            SELECT id, json_extract(state, '$.request') FROM instances
+            $"""
+            SELECT id, {database.Sql.JsonText("state", "request")} FROM instances
             WHERE definition_id = @definitionId ORDER BY created_at DESC, id DESC LIMIT @count
             """,
             new { definitionId, count = Math.Min(count, MaxCount) });

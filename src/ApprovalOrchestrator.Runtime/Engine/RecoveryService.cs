@@ -13,7 +13,7 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 /// Nudges are safe to repeat: the step re-reads the state and ignores what has already happened.
 /// </summary>
 public sealed class RecoveryService(
-    SqliteDatabase database,
+    Database database,
     TimerScheduler timers,
     OutboxSignal signal,
     TimeProvider clock,
@@ -59,7 +59,7 @@ public sealed class RecoveryService(
             var executing = await connection.QueryAsync<string>(
                 idleSince is null
                     ? "SELECT id FROM instances WHERE status = 'executing'"
-                    : "SELECT id FROM instances WHERE status = 'executing' AND updated_at < @cutoff AND json_extract(state, '$.execution') IS NULL",
+                    : $"SELECT id FROM instances WHERE status = 'executing' AND updated_at < @cutoff AND {database.Sql.JsonText("state", "execution")} IS NULL",
                 new { cutoff },
                 tx);
             var count = 0;

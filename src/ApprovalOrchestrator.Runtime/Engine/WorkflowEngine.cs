@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +10,6 @@ using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Runtime.Timers;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace ApprovalOrchestrator.Runtime.Engine;
@@ -20,7 +20,7 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 /// bus are told only after commit; if that is lost to a crash, recovery re-derives it from the committed rows.
 /// </summary>
 public sealed class WorkflowEngine(
-    SqliteDatabase database,
+    Database database,
     DefinitionCatalog definitions,
     TimerScheduler timers,
     OutboxSignal outboxSignal,
@@ -223,8 +223,10 @@ public sealed class WorkflowEngine(
         }
     }
 
-    private static bool IsTransient(Exception ex) =>
-        ex is ConcurrencyException || ex is SqliteException { SqliteErrorCode: 5 or 6 }; // SQLITE_BUSY, SQLITE_LOCKED
+    // A unique violation here is a racing step that wrote the same key first (a submit with the same requestId, an
+    // audit seq): the retry reads the winner's state.
+    private bool IsTransient(Exception ex) =>
+        ex is ConcurrencyException || database.Sql.IsTransient(ex) || database.Sql.IsUniqueViolation(ex);
 
     private static string Fingerprint(AgentRequest request, string workflowId)
     {

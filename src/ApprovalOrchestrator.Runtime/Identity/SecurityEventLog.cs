@@ -18,7 +18,7 @@ public sealed class SecurityEventLog
     /// <summary>The <c>actor</c> of the rows that report events dropped from a full queue.</summary>
     public const string DroppedActor = "security-log";
 
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly TimeProvider _clock;
     private readonly ILogger<SecurityEventLog> _logger;
     private readonly Channel<Pending> _queue;
@@ -26,7 +26,7 @@ public sealed class SecurityEventLog
     private long _dropped;
     private long _droppedTotal;
 
-    public SecurityEventLog(SqliteDatabase database, TimeProvider clock, IOptions<SecurityLogOptions> options, ILogger<SecurityEventLog> logger)
+    public SecurityEventLog(Database database, TimeProvider clock, IOptions<SecurityLogOptions> options, ILogger<SecurityEventLog> logger)
     {
         _database = database;
         _clock = clock;
@@ -108,7 +108,7 @@ public sealed class SecurityEventLog
                     foreach (var row in rows)
                     {
                         var id = await connection.ExecuteScalarAsync<long>(
-                            "INSERT INTO security_events (at, last_at, status, actor, method, path, reason, remote_ip, count) VALUES (@At, @LastAt, @Status, @Actor, @Method, @Path, @Reason, @RemoteIp, @Count); SELECT last_insert_rowid();",
+                            "INSERT INTO security_events (at, last_at, status, actor, method, path, reason, remote_ip, count) VALUES (@At, @LastAt, @Status, @Actor, @Method, @Path, @Reason, @RemoteIp, @Count) RETURNING id",
                             row,
                             tx);
                         // In the signed audit log too, in the same transaction (docs/audit.md). The leaf covers the

@@ -11,9 +11,11 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 /// mark re-publishes the row: consumers dedup on the MessageId, which is the row id. A row that cannot be published
 /// (unknown type, unreadable body: at once; refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to
 /// <c>outbox_poison</c> with its reason (<see cref="OutboxPoison"/>) and the rows behind it go on.
+/// On a database several servers share, one dispatcher at a time holds the dispatch turn (a transaction-scoped lock the
+/// database releases if its node dies), so each row is published once and in order; the others poll for the turn.
 /// </summary>
 public sealed class OutboxDispatcher(
-    SqliteDatabase database,
+    Database database,
     IBusControl bus,
     BusOptions busOptions,
     OutboxSignal signal,
@@ -22,6 +24,9 @@ public sealed class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
+
+    // Rows written on another node signal that node's dispatcher, not this one: poll for the turn often.
+    private static readonly TimeSpan s_sharedPoll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Ample for a confirmed publish to a live broker (milliseconds); short enough that an outage does not stall the outbox for long.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
@@ -37,7 +42,7 @@ public sealed class OutboxDispatcher(
                 stuckPublishes = 0;
                 if (dispatched == 0)
                 {
-                    await signal.WaitAsync(s_poll, stoppingToken);
+                    await signal.WaitAsync(database.Shared ? s_sharedPoll : s_poll, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -82,13 +87,46 @@ public sealed class OutboxDispatcher(
 
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
+        const string Pending = "SELECT seq, id, message_type, body, created_at, traceparent FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200";
+        (int Count, Exception? Failure) outcome;
+        if (database.Shared)
+        {
+            // The failure is thrown after the commit, so the attempts recorded against the rows are kept.
+            outcome = await database.InTransactionAsync(async (connection, tx) =>
+                await database.Sql.TryTurnAsync(connection, tx, "outbox-dispatch")
+                    ? await PublishAsync(
+                        (await connection.QueryAsync<(long, string, string, string, string, string?)>(Pending, transaction: tx)).ToList(),
+                        (published, poisoned, failed) => RecordAsync(connection, tx, published, poisoned, failed),
+                        cancellationToken)
+                    : (0, null));
+            return outcome.Failure is null ? outcome.Count : Rethrow(outcome.Failure);
+        }
+
         List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows;
         await using (var connection = database.Open())
         {
-            rows = (await connection.QueryAsync<(long, string, string, string, string, string?)>(
-                "SELECT seq, id, message_type, body, created_at, traceparent FROM outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT 200")).ToList();
+            rows = (await connection.QueryAsync<(long, string, string, string, string, string?)>(Pending)).ToList();
         }
 
+        outcome = await PublishAsync(
+            rows,
+            (published, poisoned, failed) => database.InTransactionAsync((connection, tx) => RecordAsync(connection, tx, published, poisoned, failed)),
+            cancellationToken);
+        return outcome.Failure is null ? outcome.Count : Rethrow(outcome.Failure);
+    }
+
+    private static int Rethrow(Exception failure)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // the loop backs off (or restarts the bus)
+        return 0;
+    }
+
+    /// <summary>Publishes <paramref name="rows"/> in order and records the outcome; a batch where nothing went through returns the first failure.</summary>
+    private async Task<(int Count, Exception? Failure)> PublishAsync(
+        List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows,
+        Func<List<long>, List<(long Seq, string Reason)>, List<(long Seq, Exception Error)>, Task> record,
+        CancellationToken cancellationToken)
+    {
         // Publish in order, then mark the whole batch in one write: a write per row would queue behind every consumer
         // transaction for SQLite's single write lock. Rows published before a failure are still marked. A row that
         // cannot be published is passed over (and set aside once it has failed often enough) so it cannot hold up the rest.
@@ -154,25 +192,21 @@ public sealed class OutboxDispatcher(
             var blamed = published.Count > 0 ? failed.Where(f => f.Error is not OperationCanceledException).ToList() : [];
             if (published.Count > 0 || poisoned.Count > 0 || blamed.Count > 0)
             {
-                await RecordAsync(published, poisoned, blamed);
+                await record(published, poisoned, blamed);
             }
         }
 
-        if (published.Count == 0 && failed.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error); // the loop backs off (or restarts the bus)
-        }
-
-        return published.Count + poisoned.Count;
+        return published.Count == 0 && failed.Count > 0 ? (0, failed[0].Error) : (published.Count + poisoned.Count, null);
     }
 
-    private Task RecordAsync(List<long> published, List<(long Seq, string Reason)> poisoned, List<(long Seq, Exception Error)> failed) =>
-        database.InTransactionAsync(async (connection, tx) =>
+    private async Task RecordAsync(
+        System.Data.IDbConnection connection, System.Data.IDbTransaction tx, List<long> published, List<(long Seq, string Reason)> poisoned, List<(long Seq, Exception Error)> failed)
+    {
         {
             var now = Timestamps.ToText(clock.GetUtcNow());
             if (published.Count > 0)
             {
-                await connection.ExecuteAsync("UPDATE outbox SET dispatched_at = @Now WHERE seq IN @Seqs", new { Now = now, Seqs = published }, tx);
+                await connection.ExecuteAsync($"UPDATE outbox SET dispatched_at = @Now WHERE {SqlDialect.Of(connection).In("seq", "@Seqs")}", new { Now = now, Seqs = published.ToArray() }, tx);
             }
 
             foreach (var (seq, error) in failed)
@@ -205,7 +239,6 @@ public sealed class OutboxDispatcher(
                 await connection.ExecuteAsync("DELETE FROM outbox WHERE seq = @seq", new { seq }, tx);
                 await connection.ExecuteAsync("DELETE FROM outbox_failures WHERE seq = @seq", new { seq }, tx);
             }
-
-            return 0;
-        });
+        }
+    }
 }

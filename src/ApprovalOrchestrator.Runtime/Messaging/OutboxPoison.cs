@@ -10,7 +10,7 @@ public sealed record PoisonedMessage(long Seq, Guid Id, string MessageType, Date
 /// Outbox rows that cannot be published, kept aside (never deleted by retention) so the rows behind them go on. An
 /// operator lists them, puts one back in line after fixing the cause (retry), or discards it.
 /// </summary>
-public sealed class OutboxPoison(SqliteDatabase database, OutboxSignal signal)
+public sealed class OutboxPoison(Database database, OutboxSignal signal)
 {
     public async Task<IReadOnlyList<PoisonedMessage>> ListAsync(int offset, int limit)
     {

@@ -1,5 +1,5 @@
 using ApprovalOrchestrator.Runtime.Engine;
-using Microsoft.Data.Sqlite;
+using ApprovalOrchestrator.Runtime.Storage;
 
 namespace ApprovalOrchestrator.Runtime.Messaging;
 
@@ -9,7 +9,7 @@ public static class TransientFaults
     public static bool IsTransient(Exception ex) => ex switch
     {
         ConcurrencyException => true,
-        SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY, SQLITE_LOCKED
+        _ when SqlDialect.AnyTransient(ex) || SqlDialect.AnyUniqueViolation(ex) => true, // busy/serialization, or a racing writer took the key first
         HttpRequestException => true,
         TimeoutException => true,
         _ => ex.InnerException is { } inner && IsTransient(inner),

@@ -44,7 +44,7 @@ public sealed class ExecuteConsumer(ExecutionRunner runner) : IConsumer<ExecuteR
 /// token no task waits on, with the wrong key, or well before its due time changes nothing and is a security event:
 /// only our Quartz job can produce a valid one, so anything else was forged or replayed.
 /// </summary>
-public sealed class TimerFiredConsumer(WorkflowEngine engine, SqliteDatabase database, SecurityEventLog security, TimeProvider clock, ILogger<TimerFiredConsumer> logger)
+public sealed class TimerFiredConsumer(WorkflowEngine engine, Database database, SecurityEventLog security, TimeProvider clock, ILogger<TimerFiredConsumer> logger)
     : IConsumer<TimerFired>
 {
     public async Task Consume(ConsumeContext<TimerFired> context)

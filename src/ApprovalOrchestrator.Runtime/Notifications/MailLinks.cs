@@ -19,7 +19,7 @@ public enum MailLinkUse
 /// One-time, expiring codes for the task links in e-mails (<c>/tasks/{id}?mail=&lt;code&gt;</c>). Only a hash is stored, so
 /// a copy of the database yields no usable link; the code grants nothing by itself.
 /// </summary>
-public sealed class MailLinks(SqliteDatabase database, TimeProvider clock)
+public sealed class MailLinks(Database database, TimeProvider clock)
 {
     public const string QueryParameter = "mail";
 

@@ -7,7 +7,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 public sealed record DeadNotification(long Seq, Guid EventId, string Kind, string Channel, int Attempts, string Reason, DateTimeOffset DeadAt);
 
 /// <summary>Dead-lettered deliveries: kept (never purged) for an operator to read, and put back in line once the receiver is fixed.</summary>
-public sealed class NotificationDeadLetters(SqliteDatabase database, TimeProvider clock)
+public sealed class NotificationDeadLetters(Database database, TimeProvider clock)
 {
     public async Task<IReadOnlyList<DeadNotification>> ListAsync(int offset, int limit)
     {

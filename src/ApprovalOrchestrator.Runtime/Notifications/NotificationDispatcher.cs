@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -15,7 +16,7 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 /// Delivery is at least once: receivers dedup on <c>X-AO-Event-Id</c>.
 /// </summary>
 public sealed class NotificationDispatcher(
-    SqliteDatabase database,
+    Database database,
     IHttpClientFactory httpClients,
     MailLinks mailLinks,
     IOptions<NotificationsOptions> options,
@@ -69,7 +70,7 @@ public sealed class NotificationDispatcher(
                 }
             }
 
-            await connection.ExecuteAsync("UPDATE notification_events SET fanned_out_at = @now WHERE seq IN @seqs", new { now, seqs = events.Select(e => e.Seq) }, tx);
+            await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = events.Select(e => e.Seq).ToArray() }, tx);
             return events.Count;
         });
 

@@ -8,7 +8,7 @@ namespace ApprovalOrchestrator.Runtime.Operations;
 /// The operations dashboard's reads, straight from committed rows. Each query is a range over an index:
 /// open tasks by <c>ix_tasks_status_opened</c>, events of a kind in the window by <c>ix_audit_events_kind_at</c>.
 /// </summary>
-public sealed class OperationsQueries(SqliteDatabase database, TimeProvider clock)
+public sealed class OperationsQueries(Database database, TimeProvider clock)
 {
     public const int WindowHours = 24;
     public const int OldestShown = 10;
@@ -42,7 +42,7 @@ public sealed class OperationsQueries(SqliteDatabase database, TimeProvider cloc
 
         // A decision's latency is measured from when its task was opened (a task keeps its opening time across escalation).
         var decisions = (await connection.QueryAsync<(string At, string OpenedAt, string? GroupName, long? Tier)>(
-            OperationsSql.Decisions,
+            OperationsSql.Decisions(database.Sql),
             new { kind = AuditKinds.Decision, since })).ToList();
         var latencies = decisions.Select(d => (d.GroupName, d.Tier, Wait: Timestamps.Parse(d.At) - Timestamps.Parse(d.OpenedAt))).ToList();
         var byGroup = Summaries(latencies.GroupBy(l => l.GroupName ?? "(unknown)", l => l.Wait, StringComparer.Ordinal));

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApprovalOrchestrator.Core.Classification;
@@ -18,7 +19,7 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
 /// <summary>Read side of the API: requests, tasks and audit trail, straight from committed rows.</summary>
-public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
+public sealed class RequestQueries(Database database, TimeProvider clock)
 {
     private const string AuditSelect =
         "SELECT instance_id AS InstanceId, seq AS Seq, kind AS Kind, actor AS Actor, at AS At, definition_id AS DefinitionId, " +
@@ -77,10 +78,11 @@ public sealed class RequestQueries(SqliteDatabase database, TimeProvider clock)
     {
         await using var connection = database.Open();
         var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
-        const string where = """
+        var sql = database.Sql;
+        var where = $"""
             WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND i.requester NOT IN @Tied
-              AND ((t.assigned_to IS NULL AND t.group_name IN @Groups) OR t.assigned_to IN @Persons)
+              AND {sql.NotIn("i.requester", "@Tied")}
+              AND ((t.assigned_to IS NULL AND {sql.In("t.group_name", "@Groups")}) OR {sql.In("t.assigned_to", "@Persons")})
             """;
         const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
         var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) {from} {where}", filter);

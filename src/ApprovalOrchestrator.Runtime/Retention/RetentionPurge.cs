@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ApprovalOrchestrator.Runtime.Retention;
 
 /// <summary>Deletes bookkeeping rows older than <see cref="RetentionOptions"/> allows, in small batches, periodically.</summary>
-public sealed class RetentionPurge(SqliteDatabase database, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionPurge> logger) : BackgroundService
+public sealed class RetentionPurge(Database database, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionPurge> logger) : BackgroundService
 {
     /// <summary>Rows deleted per table by one run.</summary>
     public sealed record Purged(int SecurityEvents, int Inbox, int Outbox);
@@ -17,7 +17,7 @@ public sealed class RetentionPurge(SqliteDatabase database, IOptions<RetentionOp
         var o = options.Value;
         var now = clock.GetUtcNow();
         var security = await PurgeAsync(o.SecurityEvents, now, "DELETE FROM security_events WHERE id IN (SELECT id FROM security_events WHERE COALESCE(last_at, at) < @Cutoff LIMIT @Batch)", cancellationToken);
-        var inbox = await PurgeAsync(o.Inbox, now, "DELETE FROM inbox WHERE rowid IN (SELECT rowid FROM inbox WHERE processed_at < @Cutoff LIMIT @Batch)", cancellationToken);
+        var inbox = await PurgeAsync(o.Inbox, now, "DELETE FROM inbox WHERE (consumer, message_id) IN (SELECT consumer, message_id FROM inbox WHERE processed_at < @Cutoff LIMIT @Batch)", cancellationToken);
         var outbox = await PurgeAsync(o.DispatchedOutbox, now, "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < @Cutoff LIMIT @Batch)", cancellationToken);
         // Failure counts of rows that were published (or set aside) since: nothing refers to them any more.
         await database.InTransactionAsync((connection, tx) => connection.ExecuteAsync(

@@ -4,17 +4,23 @@ namespace ApprovalOrchestrator.Runtime.Storage;
 /// One process owns a SQLite file: the server and the demo hold an exclusive lock on <c>&lt;database&gt;.owner</c> for as
 /// long as they run, so a second one on the same file stops with a sentence instead of a lock error half-way through.
 /// The OS releases the lock when the process dies (even on kill -9), so a crash never leaves a stale owner behind.
+/// A shared database (PostgreSQL) has no owner: any number of servers run on it.
 /// </summary>
-public sealed class DatabaseOwnership(SqliteDatabase database) : IDisposable
+public sealed class DatabaseOwnership(Database database) : IDisposable
 {
     private readonly object _gate = new();
     private FileStream? _lock;
 
-    public string LockPath => database.FilePath + ".owner";
+    public string LockPath => database.Location + ".owner";
 
     /// <summary>Takes the lock, or throws <see cref="DatabaseInUseException"/> when another process holds it.</summary>
     public void Acquire()
     {
+        if (database.Shared)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (_lock is not null)
@@ -30,7 +36,7 @@ public sealed class DatabaseOwnership(SqliteDatabase database) : IDisposable
             }
             catch (IOException)
             {
-                throw new DatabaseInUseException(database.FilePath);
+                throw new DatabaseInUseException(database.Location);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Data;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
@@ -13,7 +14,7 @@ internal static class TraceContextRows
             : Task.CompletedTask;
 
     /// <summary>Null when nothing listens (no read at all) or the instance has none.</summary>
-    public static async Task<string?> FindAsync(SqliteDatabase database, Guid instanceId)
+    public static async Task<string?> FindAsync(Database database, Guid instanceId)
     {
         if (!OrchestratorTelemetry.Source.HasListeners())
         {

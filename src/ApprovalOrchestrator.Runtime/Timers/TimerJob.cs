@@ -9,7 +9,7 @@ namespace ApprovalOrchestrator.Runtime.Timers;
 /// a firing lost in a crash is fired again by reconciliation (the timer row is still armed), and must not be mistaken
 /// for the earlier one. Repeats are harmless: the step acts only while the task still waits on this token.
 /// </summary>
-public sealed class TimerJob(SqliteDatabase database, OutboxSignal signal, TimeProvider clock) : IJob
+public sealed class TimerJob(Database database, OutboxSignal signal, TimeProvider clock) : IJob
 {
     public const string InstanceIdKey = "instanceId";
     public const string TaskIdKey = "taskId";

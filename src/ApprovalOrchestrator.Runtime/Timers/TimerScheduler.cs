@@ -8,7 +8,7 @@ namespace ApprovalOrchestrator.Runtime.Timers;
 /// Mirrors armed timer rows into Quartz's persistent store (same SQLite file). One job per token; scheduling is
 /// idempotent, so reconciliation can re-run freely. A due time already past fires at once (misfire: fire now).
 /// </summary>
-public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, SqliteDatabase database, ILogger<TimerScheduler> logger)
+public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, Database database, ILogger<TimerScheduler> logger)
 {
     public const string Group = "workflow-timers";
 

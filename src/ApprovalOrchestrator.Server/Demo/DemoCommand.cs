@@ -88,11 +88,11 @@ public static class DemoCommand
         try
         {
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            var database = app.Services.GetRequiredService<SqliteDatabase>();
+            var database = app.Services.GetRequiredService<Database>();
             var tokens = LocalTokenIssuer.FromKeyFile(BearerOptionsSetup.LocalKeyPath(auth, database));
             using var cast = new DemoCast(tokens, address);
-            var story = new DemoStory(cast, Console.Out, auditFile ?? Path.Combine(Path.GetDirectoryName(database.FilePath)!, $"demo-audit-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv"));
-            Console.WriteLine($"Demo on {database.FilePath} (people: riley asks and is also a security officer; tina leads a team; sam and olivia are security officers; audrey audits).");
+            var story = new DemoStory(cast, Console.Out, auditFile ?? Path.Combine(database.DataDirectory, $"demo-audit-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv"));
+            Console.WriteLine($"Demo on {database.Location} (people: riley asks and is also a security officer; tina leads a team; sam and olivia are security officers; audrey audits).");
             await story.ClassifyAsync();
             if (leaveWaiting)
             {

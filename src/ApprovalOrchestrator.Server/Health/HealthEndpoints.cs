@@ -47,7 +47,7 @@ public static class HealthEndpoints
     }
 }
 
-internal sealed class DatabaseHealthCheck(SqliteDatabase database) : IHealthCheck
+internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ namespace ApprovalOrchestrator.Server.Health;
 /// Degraded (still ready: everything else flows) while outbox rows sit in poison or security events were lost to a full
 /// queue; the counts are in the check's data, the rows at <c>GET /api/admin/outbox/poison</c>.
 /// </summary>
-internal sealed class OutboxHealthCheck(SqliteDatabase database, SecurityEventLog security) : IHealthCheck
+internal sealed class OutboxHealthCheck(Database database, SecurityEventLog security) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -87,7 +87,7 @@ public static class ServerApp
         Core.Classification.Folding.TextFolding.EnsureAvailable();
         // Before anything touches the file: a second process on it gets one sentence, not a lock error later.
         services.GetRequiredService<DatabaseOwnership>().Acquire();
-        services.GetRequiredService<SqliteDatabase>().EnsureCreated();
+        services.GetRequiredService<Database>().EnsureCreated();
         var directory = ResolveWorkflowsDirectory(services.GetRequiredService<IOptions<WorkflowsOptions>>().Value, contentRoot);
         await services.GetRequiredService<DefinitionImporter>().ImportAsync(directory);
         var workflows = services.GetRequiredService<IOptions<WorkflowsOptions>>().Value;

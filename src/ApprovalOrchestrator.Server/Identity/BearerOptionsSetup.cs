@@ -13,7 +13,7 @@ namespace ApprovalOrchestrator.Server.Identity;
 /// configured keys, or the embedded default's local HMAC key, as fixed signing keys. Runs at start-up
 /// (<see cref="JwtAuthentication.EnsureConfigured"/>) so a misfiled key stops the server before it serves.
 /// </summary>
-public sealed class BearerOptionsSetup(IOptions<AuthOptions> auth, SqliteDatabase database, ILogger<BearerOptionsSetup> logger)
+public sealed class BearerOptionsSetup(IOptions<AuthOptions> auth, Database database, ILogger<BearerOptionsSetup> logger)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
@@ -71,6 +71,6 @@ public sealed class BearerOptionsSetup(IOptions<AuthOptions> auth, SqliteDatabas
         logger.LogInformation("Verifying tokens signed with the local key file {Path}", file);
     }
 
-    public static string LocalKeyPath(AuthOptions o, SqliteDatabase database) =>
-        string.IsNullOrWhiteSpace(o.LocalKeyFile) ? LocalSigningKey.PathBeside(database.FilePath) : Path.GetFullPath(o.LocalKeyFile);
+    public static string LocalKeyPath(AuthOptions o, Database database) =>
+        string.IsNullOrWhiteSpace(o.LocalKeyFile) ? Path.Combine(database.DataDirectory, LocalSigningKey.FileName) : Path.GetFullPath(o.LocalKeyFile);
 }

@@ -20,10 +20,10 @@ public sealed class PendingApprovalsGauge
         ("24h+", TimeSpan.FromHours(24), null),
     ];
 
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly TimeProvider _clock;
 
-    public PendingApprovalsGauge(IMeterFactory meters, SqliteDatabase database, TimeProvider clock)
+    public PendingApprovalsGauge(IMeterFactory meters, Database database, TimeProvider clock)
     {
         _database = database;
         _clock = clock;

@@ -264,7 +264,7 @@ public sealed class ForgedBusMessageTests(BridgeBusFixture fixture) : IClassFixt
 
     private async Task<string> ReadFiringKeyAsync(string token)
     {
-        await using var connection = fixture.Server.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = fixture.Server.Services.GetRequiredService<Database>().Open();
         return await Eventually.GetAsync(() => connection.ExecuteScalarAsync<string?>("SELECT key FROM timer_keys WHERE token = @token", new { token }), "the timer's firing key");
     }
 }

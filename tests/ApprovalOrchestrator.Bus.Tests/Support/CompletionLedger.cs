@@ -1,5 +1,6 @@
 using ApprovalOrchestrator.Contracts.V1;
 using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Storage.Sqlite;
 using Dapper;
 using Microsoft.Extensions.Options;
 

@@ -58,7 +58,7 @@ public sealed class ApproverSeesExactActionTests
         var id = await host.SubmitOkAsync($"Email the invoice to {Attacker}.");
         await host.OpenTaskIdAsync(id);
 
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         var notice = await connection.QuerySingleAsync<string>(
             "SELECT body FROM outbox WHERE message_type LIKE '%ApprovalRequested%' AND body LIKE @id", new { id = $"%{id}%" });
         Assert.Contains("[email]", notice, StringComparison.Ordinal);

@@ -328,7 +328,7 @@ public sealed class AuditTrailTamperTests
 
     private static async Task AlterOneCharacterAsync(OrchestratorHost host, Guid id, int seq, string column)
     {
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         var value = await connection.ExecuteScalarAsync<string>($"SELECT {column} FROM audit_events WHERE instance_id = @id AND seq = @seq", new { id = id.ToString(), seq });
         var at = value!.IndexOfAny(['a', 'e', 'i', 'o', 'u']);
         var altered = value[..at] + (char)(value[at] + 1) + value[(at + 1)..];
@@ -338,7 +338,7 @@ public sealed class AuditTrailTamperTests
     /// <summary>Recomputes the request's hash chain over its (edited) rows, as a forger with write access would.</summary>
     private static async Task RechainAsync(OrchestratorHost host, Guid id)
     {
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         var rows = (await connection.QueryAsync<(long Id, long Seq, string Kind, string Actor, string At, string DefinitionId, long DefinitionVersion, string DefinitionHash, string Data)>(
             "SELECT id, seq, kind, actor, at, definition_id, definition_version, definition_hash, data FROM audit_events WHERE instance_id = @id ORDER BY seq", new { id = id.ToString() })).ToList();
         var previous = Core.Audit.AuditChain.Genesis;
@@ -360,7 +360,7 @@ public sealed class AuditTrailTamperTests
     /// <summary>Cuts the log back to its first <paramref name="keep"/> leaves (and the nodes over the cut).</summary>
     private static Task TruncateAsync(OrchestratorHost host, long keep, bool checkpointsToo) =>
         AuditEvidence.TamperAsync(host,
-            "DELETE FROM log_leaves WHERE idx >= @keep; DELETE FROM log_nodes WHERE ((idx + 1) << level) > @keep;" +
+            "DELETE FROM log_leaves WHERE idx >= @keep; DELETE FROM log_nodes WHERE ((idx + 1) << CAST(level AS integer)) > @keep;" +
             (checkpointsToo ? " DELETE FROM log_checkpoints WHERE size > @keep;" : string.Empty),
             new { keep });
 }

@@ -192,7 +192,7 @@ public sealed class MayHaveRunTests(MayHaveRunTests.Fixture fixture) : IClassFix
         /// <summary>The AgentRequestCompleted message for the request, as committed to the outbox (what is published).</summary>
         public async Task<string> CompletedEventAsync(Guid id)
         {
-            await using var connection = Host.Services.GetRequiredService<SqliteDatabase>().Open();
+            await using var connection = Host.Database.Open();
             return await connection.QuerySingleAsync<string>(
                 "SELECT body FROM outbox WHERE message_type LIKE '%AgentRequestCompleted%' AND body LIKE @id",
                 new { id = $"%{id}%" });

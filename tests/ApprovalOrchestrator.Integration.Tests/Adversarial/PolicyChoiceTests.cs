@@ -385,8 +385,7 @@ public sealed class PolicyChoiceTests
     {
         // Refusals are written off the request path: flush what is queued first.
         await host.Services.GetRequiredService<ApprovalOrchestrator.Runtime.Identity.SecurityEventLog>().FlushAsync();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.DatabasePath}");
-        await connection.OpenAsync(Ct);
+        await using var connection = host.Database.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT reason FROM security_events WHERE status = 403";
         var reasons = new List<string>();

@@ -93,7 +93,7 @@ public sealed class RequestIdOwnershipTests
         var list = await OrchestratorHost.ReadAsync(await mallory.GetAsync("/api/requests", Ct));
         Assert.Equal(0, list.GetProperty("total").GetInt32());
         await host.Services.GetRequiredService<SecurityEventLog>().FlushAsync(); // refusals are written off the request path
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM security_events WHERE actor = 'mallory' AND path LIKE @path", new { path = $"%{alices}%" }));
 
         // Everything but the id in the detail: title, status and wording are identical.
@@ -119,7 +119,7 @@ public sealed class RequestIdOwnershipTests
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            await using (var connection = host.Services.GetRequiredService<SqliteDatabase>().Open())
+            await using (var connection = host.Database.Open())
             {
                 var owners = (await connection.QueryAsync<string>("SELECT requester FROM instances WHERE request_id = @requestId ORDER BY requester", new { requestId })).ToList();
                 if (owners.Count >= count || DateTime.UtcNow > until)

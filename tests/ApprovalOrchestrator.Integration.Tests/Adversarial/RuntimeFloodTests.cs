@@ -168,7 +168,7 @@ public sealed class RuntimeFloodTests
             ["Retention:DispatchedOutbox"] = "1.00:00:00",
         });
         var now = DateTimeOffset.UtcNow;
-        var database = host.Services.GetRequiredService<SqliteDatabase>();
+        var database = host.Database;
         await database.InTransactionAsync(async (c, tx) =>
         {
             foreach (var (at, reason) in new[] { (now.AddDays(-40), "old"), (now.AddDays(-2), "recent") })
@@ -201,7 +201,7 @@ public sealed class RuntimeFloodTests
     {
         var path = OrchestratorHost.NewDatabasePath();
         await (await OrchestratorHost.StartAsync(path)).DisposeAsync();
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        await using (var connection = TestStorage.Open(path).Open())
         {
             await connection.ExecuteAsync(
                 "INSERT INTO security_events (at, status, actor, method, path, reason) VALUES (@At, 401, 'x', 'GET', '/ancient', 'old')",
@@ -209,7 +209,7 @@ public sealed class RuntimeFloodTests
         }
 
         await using var host = await OrchestratorHost.StartAsync(path);
-        var database = host.Services.GetRequiredService<SqliteDatabase>();
+        var database = host.Database;
         await Poll.TrueAsync(async () =>
         {
             await using var connection = database.Open();
@@ -218,7 +218,7 @@ public sealed class RuntimeFloodTests
     }
 
     private static Task InsertOutboxRowAsync(OrchestratorHost host, string type, string body) =>
-        host.Services.GetRequiredService<SqliteDatabase>().InTransactionAsync((c, tx) => c.ExecuteAsync(
+        host.Database.InTransactionAsync((c, tx) => c.ExecuteAsync(
             "INSERT INTO outbox (id, message_type, body, created_at) VALUES (@Id, @type, @body, @Now)",
             new { Id = Guid.NewGuid().ToString(), type, body, Now = Timestamps.ToText(DateTimeOffset.UtcNow) }, tx));
 

@@ -216,7 +216,7 @@ public sealed class ApproverRuleTests
         Assert.Equal(HttpStatusCode.OK, byRequester.StatusCode);
         var request = await host.WaitForStatusAsync(id, "withdrawn");
         Assert.Equal("withdrawn", request.GetProperty("tasks")[0].GetProperty("status").GetString());
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         Assert.Equal("cancelled", await connection.ExecuteScalarAsync<string>("SELECT status FROM timers WHERE instance_id = @id", new { id = id.ToString() }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox WHERE message_type LIKE '%AgentRequestCompleted%' AND body LIKE '%withdrawn%'"));
     }
@@ -271,7 +271,7 @@ public sealed class ApproverRuleTests
 
         Assert.Equal("managers", task.GetProperty("group").GetString());
         Assert.True(task.GetProperty("dueAt").GetDateTimeOffset() > firstDue);
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         var notices = (await connection.QueryAsync<string>("SELECT body FROM outbox WHERE message_type LIKE '%ApprovalRequested%' AND body LIKE @task", new { task = $"%{taskId}%" })).ToList();
         Assert.True(notices.Count >= 2, $"expected a notice per tier, got {notices.Count}");
         Assert.Contains(notices, n => n.Contains("managers", StringComparison.Ordinal));

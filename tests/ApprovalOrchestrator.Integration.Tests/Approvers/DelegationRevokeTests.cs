@@ -40,7 +40,7 @@ public sealed class DelegationRevokeTests
         Assert.Equal(HttpStatusCode.Forbidden, decided.StatusCode);
         var mine = await olga.GetFromJsonAsync<JsonElement>("/api/delegations", Ct);
         Assert.DoesNotContain(mine.EnumerateArray(), g => g.GetProperty("id").GetGuid() == id);
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         Assert.Equal("olga", await connection.ExecuteScalarAsync<string>("SELECT revoked_by FROM delegation_revocations WHERE delegation_id = @id", new { id = id.ToString() }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM log_leaves WHERE source = 'delegation-revocation' AND source_id = @id", new { id = id.ToString() }));
         Assert.Equal(HttpStatusCode.Conflict, (await olga.DeleteAsync($"/api/delegations/{id}", Ct)).StatusCode);
@@ -61,7 +61,7 @@ public sealed class DelegationRevokeTests
         Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         await host.Services.GetRequiredService<SecurityEventLog>().FlushAsync();
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM security_events WHERE actor = 'mallory' AND reason LIKE '%not theirs to revoke%'"));
         // The delegate may give it up; an admin may end anyone's.
         Assert.Equal(HttpStatusCode.NoContent, (await host.Approver("dave", "").DeleteAsync($"/api/delegations/{id}", Ct)).StatusCode);

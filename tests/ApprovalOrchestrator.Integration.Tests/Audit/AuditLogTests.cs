@@ -21,7 +21,7 @@ public sealed class AuditLogTests
         var auditor = new AuditEvidence();
         var id = await AuditEvidence.CompletedRequestAsync(host);
 
-        await using (var connection = host.Services.GetRequiredService<SqliteDatabase>().Open())
+        await using (var connection = host.Database.Open())
         {
             var events = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_events");
             var definitionEvents = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM definition_events");
@@ -165,7 +165,7 @@ public sealed class AuditLogTests
         }
 
         await using var host = await OrchestratorHost.StartAsync(path);
-        await using (var connection = host.Services.GetRequiredService<SqliteDatabase>().Open())
+        await using (var connection = host.Database.Open())
         {
             var rows = await connection.ExecuteScalarAsync<long>("SELECT (SELECT COUNT(*) FROM audit_events) + (SELECT COUNT(*) FROM definition_events)");
             Assert.Equal(rows, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM log_leaves"));

@@ -63,7 +63,7 @@ public sealed class AuditTrailTests
         Assert.True(intact.GetProperty("intact").GetBoolean());
         Assert.Equal(5, intact.GetProperty("events").GetInt32());
 
-        await using (var connection = host.Services.GetRequiredService<SqliteDatabase>().Open())
+        await using (var connection = host.Database.Open())
         {
             await connection.ExecuteAsync("UPDATE audit_events SET actor = 'someone-else' WHERE instance_id = @id AND seq = 2", new { id = id.ToString() });
         }

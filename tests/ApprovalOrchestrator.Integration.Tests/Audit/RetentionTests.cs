@@ -29,7 +29,7 @@ public sealed class RetentionTests
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.Equal(5, (await OrchestratorHost.ReadAsync(erased)).GetProperty("erasedEvents").GetInt32());
 
-        await using (var connection = host.Services.GetRequiredService<SqliteDatabase>().Open())
+        await using (var connection = host.Database.Open())
         {
             var data = await connection.QueryAsync<string>("SELECT data || state FROM audit_events, instances WHERE instance_id = @id AND instances.id = @id", new { id = id.ToString() });
             Assert.DoesNotContain(data, d => d.Contains("AI governance", StringComparison.Ordinal));

@@ -5,6 +5,7 @@ using ApprovalOrchestrator.Core.Audit.Log;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.LocalIdentity;
 using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Storage.Sqlite;
 using ApprovalOrchestrator.Testing;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ using Microsoft.Extensions.Options;
 namespace ApprovalOrchestrator.Integration.Tests.Crash;
 
 /// <summary>kill -9 between events and their checkpoint: every event keeps its leaf, and the next checkpoint extends the last one.</summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class AuditLogCrashTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using ApprovalOrchestrator.Runtime.Identity;
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Runtime.Storage;
+using ApprovalOrchestrator.Runtime.Storage.Sqlite;
 using ApprovalOrchestrator.Testing;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ namespace ApprovalOrchestrator.Integration.Tests.Crash;
 /// has ended exactly once, no tool invocation was sent twice, timers fired across the restarts, and the audit trail is
 /// complete, in order and intact.
 /// </summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int Total = 200;

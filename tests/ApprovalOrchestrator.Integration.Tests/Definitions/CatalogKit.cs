@@ -16,7 +16,7 @@ internal static class CatalogKit
 
     public static DefinitionCatalog Create(string? databasePath = null, IApproverGroupDirectory? groups = null)
     {
-        var database = new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={databasePath ?? OrchestratorHost.NewDatabasePath()}" }));
+        var database = TestStorage.Open(databasePath ?? OrchestratorHost.NewDatabasePath());
         database.EnsureCreated();
         return new DefinitionCatalog(database, groups ?? new UncheckedGroupDirectory(), TimeProvider.System);
     }

@@ -9,6 +9,7 @@ namespace ApprovalOrchestrator.Integration.Tests.EntryPoints;
 /// <c>ApprovalOrchestrator.Server demo</c> as a newcomer runs it, on a fresh directory: the story in four tables, exit 0;
 /// and the one-line refusals instead of crashes (the demo once died with a DI error and no test noticed).
 /// </summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class DemoProcessTests
 {
     [Fact]

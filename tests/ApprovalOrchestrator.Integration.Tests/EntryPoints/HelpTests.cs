@@ -1,8 +1,10 @@
+using ApprovalOrchestrator.Integration.Tests.Support;
 using System.Text.RegularExpressions;
 
 namespace ApprovalOrchestrator.Integration.Tests.EntryPoints;
 
 /// <summary>Every verb of the server and of aoctl answers <c>--help</c> as a child process: none can break unseen.</summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class HelpTests
 {
     [Theory]

@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Integration.Tests.Support;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -13,6 +14,7 @@ namespace ApprovalOrchestrator.Integration.Tests.EntryPoints;
 /// <c>dotnet run</c> on port 5080, then the block in bash. Only the database moves to a temporary folder (through the
 /// <c>ConnectionStrings__Approvals</c> variable both the server and aoctl read) and aoctl's config file with it.
 /// </summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class ReadmeTryItTests
 {
     private const string ReadmeServer = "http://127.0.0.1:5080";

@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Integration.Tests.Support;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -10,6 +11,7 @@ namespace ApprovalOrchestrator.Integration.Tests.EntryPoints;
 /// Getting in: the server says where it listens and how to sign in; on the embedded default it prints a single-use link
 /// for the local admin that opens the inbox once, and never prints one when tokens come from elsewhere.
 /// </summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class StartupBannerTests
 {
     private static readonly Regex Link = new(@"Sign in as local-admin \(single use, expires in 10 minutes\): (http://127\.0\.0\.1:\d+/account/link\?code=[0-9a-f]{64})");

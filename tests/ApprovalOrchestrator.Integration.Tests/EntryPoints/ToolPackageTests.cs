@@ -1,8 +1,10 @@
+using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Testing;
 
 namespace ApprovalOrchestrator.Integration.Tests.EntryPoints;
 
 /// <summary>aoctl installs like any .NET tool: packed from this checkout, installed from the pack output, run by its command name.</summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public class ToolPackageTests
 {
     [Fact]

@@ -28,7 +28,7 @@ public sealed partial class EmailTests
 
     internal static async Task<(string? UsedBy, string? UsedAt)> LinkAsync(OrchestratorHost host, Guid taskId)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await using var connection = host.Database.Open();
         return await connection.QuerySingleAsync<(string?, string?)>("SELECT used_by, used_at FROM notification_links WHERE task_id = @task", new { task = taskId.ToString() });
     }
 

@@ -21,7 +21,7 @@ public sealed class NotificationErasureTests
 
         async Task<List<string>> BodiesAsync()
         {
-            await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+            await using var connection = host.Database.Open();
             return (await connection.QueryAsync<string>("SELECT body FROM notification_events WHERE instance_id = @id", new { id = id.ToString() })).ToList();
         }
 

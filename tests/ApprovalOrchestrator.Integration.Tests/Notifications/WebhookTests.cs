@@ -54,7 +54,7 @@ public sealed class WebhookTests
 
     private static async Task<(string Status, int Attempts, string? Error)> DeliveryAsync(OrchestratorHost host, string eventId)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
+        await using var connection = host.Database.Open();
         return await connection.QuerySingleAsync<(string, int, string?)>(
             "SELECT status, attempts, last_error FROM notification_deliveries WHERE event_id = @eventId", new { eventId });
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ApprovalOrchestrator.Integration.Tests.Operations;
 
 /// <summary>The dashboard's queries read index ranges of the migrated database, never a whole table.</summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class OperationsQueryPlanTests : IAsyncLifetime
 {
     private OrchestratorHost _host = null!;
@@ -21,8 +22,10 @@ public sealed class OperationsQueryPlanTests : IAsyncLifetime
     [InlineData(nameof(OperationsSql.EventTimes), "audit_events USING COVERING INDEX ix_audit_events_kind_at")]
     public async Task Each_dashboard_query_reads_an_index(string query, string expected)
     {
-        var sql = (string)typeof(OperationsSql).GetField(query)!.GetValue(null)!;
-        await using var connection = _host.Services.GetRequiredService<SqliteDatabase>().Open();
+        var sql = query == nameof(OperationsSql.Decisions)
+            ? OperationsSql.Decisions(Runtime.Storage.Sqlite.SqliteDialect.Instance)
+            : (string)typeof(OperationsSql).GetField(query)!.GetValue(null)!;
+        await using var connection = _host.Database.Open();
         // Rows of (id, parent, notused, detail): the detail says how each table is read.
         var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { kind = "decision", since = "2026-01-01" }))
             .Select(r => r.Detail).ToList();

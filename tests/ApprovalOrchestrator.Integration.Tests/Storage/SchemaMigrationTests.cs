@@ -12,6 +12,7 @@ namespace ApprovalOrchestrator.Integration.Tests.Storage;
 /// Numbered, forward-only migrations recorded in <c>schema_version</c>: a database made by the release before them
 /// upgrades in place and keeps working; a database newer than the build, or a released migration edited, stops the start.
 /// </summary>
+[Trait("Storage", TestStorage.SqliteOnly)]
 public sealed class SchemaMigrationTests
 {
     private static string FixtureCopy()
@@ -68,7 +69,7 @@ public sealed class SchemaMigrationTests
         var path = FixtureCopy();
         await using (var first = await OrchestratorHost.StartAsync(path))
         {
-            using var connection = first.Services.GetRequiredService<SqliteDatabase>().Open();
+            using var connection = first.Database.Open();
             await connection.ExecuteAsync("INSERT INTO schema_version (version, name, checksum, applied_at) VALUES (9999, 'from_the_future', 'x', 'now')");
         }
 
@@ -82,7 +83,7 @@ public sealed class SchemaMigrationTests
         var path = FixtureCopy();
         await using (var first = await OrchestratorHost.StartAsync(path))
         {
-            using var connection = first.Services.GetRequiredService<SqliteDatabase>().Open();
+            using var connection = first.Database.Open();
             await connection.ExecuteAsync("UPDATE schema_version SET checksum = 'edited' WHERE version = 1");
         }
 
@@ -96,7 +97,7 @@ public sealed class SchemaMigrationTests
 
     private static async Task<List<int>> Applied(OrchestratorHost server)
     {
-        using var connection = server.Services.GetRequiredService<SqliteDatabase>().Open();
+        using var connection = server.Database.Open();
         return (await connection.QueryAsync<int>("SELECT version FROM schema_version ORDER BY version")).ToList();
     }
 }

@@ -61,7 +61,7 @@ internal sealed class AuditEvidence
     /// <summary>Runs SQL on the database file directly, as someone with access to the disk would.</summary>
     public static async Task TamperAsync(OrchestratorHost host, string sql, object? args = null)
     {
-        await using var connection = host.Services.GetRequiredService<SqliteDatabase>().Open();
+        await using var connection = host.Database.Open();
         await connection.ExecuteAsync(sql, args);
     }
 

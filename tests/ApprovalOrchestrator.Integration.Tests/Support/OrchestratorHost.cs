@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace ApprovalOrchestrator.Integration.Tests.Support;
 
 /// <summary>
-/// The real server (Kestrel on 127.0.0.1, a real SQLite file, real Quartz, the in-process bus) started in the test
+/// The real server (Kestrel on 127.0.0.1, a real SQLite file or PostgreSQL schema (<see cref="TestStorage"/>), real Quartz, the in-process bus) started in the test
 /// process, with a client pointed at it. Restart by disposing and starting again on the same <see cref="DatabasePath"/>.
 /// </summary>
 public sealed class OrchestratorHost : IAsyncDisposable
@@ -72,6 +72,9 @@ public sealed class OrchestratorHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The server's own store (SQLite file or PostgreSQL schema, per <see cref="TestStorage"/>).</summary>
+    public Runtime.Storage.Database Database => _app.Services.GetRequiredService<Runtime.Storage.Database>();
+
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "ao-tests", Guid.NewGuid().ToString("N"), "approvals.db");
 
     public static string WorkflowsDirectory => Path.Combine(AppContext.BaseDirectory, "workflows");
@@ -82,7 +85,6 @@ public sealed class OrchestratorHost : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Approvals"] = $"Data Source={databasePath}",
             ["Workflows:Directory"] = WorkflowsDirectory,
             ["Quartz:SchedulerName"] = "test-" + Guid.NewGuid().ToString("N"),
             ["Logging:LogLevel:Default"] = "Warning",
@@ -92,6 +94,11 @@ public sealed class OrchestratorHost : IAsyncDisposable
             ["Workflows:AllowChoice:1"] = "escalate-then-wait",
             ["Workflows:AllowChoice:2"] = "majority-quorum",
         };
+        foreach (var (key, value) in TestStorage.SettingsFor(databasePath))
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

@@ -1,17 +1,18 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using ApprovalOrchestrator.Runtime.Storage.Migrations;
 using Microsoft.Extensions.Options;
 
-namespace ApprovalOrchestrator.Runtime.Storage;
+namespace ApprovalOrchestrator.Runtime.Storage.Sqlite;
 
 /// <summary>
 /// Opens connections to the SQLite file with the settings every connection needs (WAL, busy timeout, foreign keys) and
 /// creates the schema. Every transaction that writes uses BEGIN IMMEDIATE (the default of BeginTransaction), because a
 /// deferred read-then-write transaction fails with SQLITE_BUSY_SNAPSHOT under concurrency.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : Database
 {
     private static int s_initialized;
 
@@ -20,6 +21,7 @@ public sealed class SqliteDatabase
     public SqliteDatabase(IOptions<StorageOptions> options)
     {
         InitializeProvider();
+        _ = SqliteDialect.Instance; // registers the dialect for SqlDialect.Of(connection)
         ConnectionString = Normalize(options.Value.ConnectionString);
         FilePath = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
     }
@@ -43,6 +45,16 @@ public sealed class SqliteDatabase
 
     public string FilePath { get; }
 
+    public override string Provider => "sqlite";
+
+    public override SqlDialect Sql => SqliteDialect.Instance;
+
+    public override string Location => FilePath;
+
+    public override bool Shared => false;
+
+    public override string DataDirectory => Path.GetDirectoryName(FilePath) ?? Directory.GetCurrentDirectory();
+
     public static void InitializeProvider()
     {
         if (Interlocked.Exchange(ref s_initialized, 1) == 0)
@@ -51,7 +63,7 @@ public sealed class SqliteDatabase
         }
     }
 
-    public SqliteConnection Open()
+    public override DbConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
@@ -65,7 +77,7 @@ public sealed class SqliteDatabase
     /// recorded in <c>schema_version</c>, in one BEGIN IMMEDIATE transaction, which is also the lock: processes starting
     /// together on one file migrate once, the others wait and then find nothing to do.
     /// </summary>
-    public void EnsureCreated()
+    public override void EnsureCreated()
     {
         var directory = Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory))
@@ -105,7 +117,7 @@ public sealed class SqliteDatabase
     /// Databases made before numbered migrations: migration 1 is written with IF NOT EXISTS so it adopts their tables,
     /// and the one column added in place back then (<c>approval_tasks.assigned_to</c>) is added here when missing.
     /// </summary>
-    private static void UpgradeUnversioned(SqliteConnection connection, IDbTransaction tx)
+    private static void UpgradeUnversioned(DbConnection connection, IDbTransaction tx)
     {
         var taskColumns = connection.Query<string>("SELECT name FROM pragma_table_info('approval_tasks')", transaction: tx).ToHashSet(StringComparer.Ordinal);
         if (taskColumns.Count > 0 && !taskColumns.Contains("assigned_to"))
@@ -123,7 +135,7 @@ public sealed class SqliteDatabase
     /// throughput collapses; queueing them here, first come first served, hands the lock straight on. The gate is only
     /// a queue: SQLite's own locking (and the busy timeout, for Quartz and other processes) still decides correctness.
     /// </remarks>
-    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work)
+    public override async Task<T> InTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work)
     {
         await using var connection = Open();
         await _writeGate.WaitAsync();

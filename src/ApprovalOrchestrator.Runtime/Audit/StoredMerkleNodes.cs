@@ -5,7 +5,7 @@ using Dapper;
 namespace ApprovalOrchestrator.Runtime.Audit;
 
 /// <summary>The log's stored nodes: level 0 from log_leaves, higher levels from log_nodes. One primary-key read each.</summary>
-internal sealed class SqliteMerkleNodes(IDbConnection connection, IDbTransaction? tx) : IMerkleNodes
+internal sealed class StoredMerkleNodes(IDbConnection connection, IDbTransaction? tx) : IMerkleNodes
 {
     public byte[] Node(int level, long index) =>
         (level == 0
