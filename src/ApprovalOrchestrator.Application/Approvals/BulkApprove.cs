@@ -38,12 +38,7 @@ public sealed class BulkApprove(DecideTask decide, ITaskDirectory tasks)
             errors.Add(new("items", "every item needs a taskId and the actionHash reviewed."));
         }
 
-        if (input.Comment is { Length: > DecideTask.MaxCommentLength })
-        {
-            errors.Add(new("comment", $"must be at most {DecideTask.MaxCommentLength} characters."));
-        }
-
-        return errors;
+        return errors.AtMost("comment", input.Comment, DecideTask.MaxCommentLength);
     }
 
     public async Task<Result<BulkApproval>> HandleAsync(Actor who, BulkApproveInput input, CancellationToken cancellationToken = default)

@@ -71,12 +71,7 @@ public sealed class DecideTask(IWorkflowSteps steps, ITaskDirectory tasks, IDele
             errors.Add(new("decisionId", $"must be 1-{RequestValidator.MaxIdLength} characters."));
         }
 
-        if (input.Comment is { Length: > MaxCommentLength })
-        {
-            errors.Add(new("comment", $"must be at most {MaxCommentLength} characters."));
-        }
-
-        return errors;
+        return errors.AtMost("comment", input.Comment, MaxCommentLength);
     }
 
     /// <summary>Validates, then runs the decision as one workflow step (deduplicated by <paramref name="delivery"/> on the bus).</summary>

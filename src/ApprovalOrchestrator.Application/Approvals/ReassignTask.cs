@@ -24,22 +24,10 @@ public sealed class ReassignTask(IWorkflowSteps steps, ITaskDirectory tasks, IDe
             errors.Add(new("group", "name a group, a user, or both."));
         }
 
-        if (input.Group is { Length: > RequestValidator.MaxIdLength })
-        {
-            errors.Add(new("group", $"must be at most {RequestValidator.MaxIdLength} characters."));
-        }
-
-        if (input.User is { Length: > RequestValidator.MaxIdLength })
-        {
-            errors.Add(new("user", $"must be at most {RequestValidator.MaxIdLength} characters."));
-        }
-
-        if (input.Comment is { Length: > DecideTask.MaxCommentLength })
-        {
-            errors.Add(new("comment", $"must be at most {DecideTask.MaxCommentLength} characters."));
-        }
-
-        return errors;
+        return errors
+            .AtMost("group", input.Group, RequestValidator.MaxIdLength)
+            .AtMost("user", input.User, RequestValidator.MaxIdLength)
+            .AtMost("comment", input.Comment, DecideTask.MaxCommentLength);
     }
 
     public async Task<Result<TaskReassignment>> HandleAsync(Actor who, ReassignInput input, CancellationToken cancellationToken = default)

@@ -23,15 +23,12 @@ public sealed class DelegateAuthority(IDelegations delegations)
         {
             errors.Add(new("to", "is required."));
         }
-        else if (input.To.Length > RequestValidator.MaxIdLength)
+        else
         {
-            errors.Add(new("to", $"must be at most {RequestValidator.MaxIdLength} characters."));
+            errors.AtMost("to", input.To, RequestValidator.MaxIdLength);
         }
 
-        if (input.From is { Length: > RequestValidator.MaxIdLength })
-        {
-            errors.Add(new("from", $"must be at most {RequestValidator.MaxIdLength} characters."));
-        }
+        errors.AtMost("from", input.From, RequestValidator.MaxIdLength);
 
         if (input.StartsAt is null)
         {

@@ -21,8 +21,7 @@ public sealed class RevokeDelegation(IDelegations delegations)
 
     public async Task<Result<DelegationRevoked>> HandleAsync(Actor who, Guid id, string? reason)
     {
-        FieldError[] errors = reason is { Length: > MaxReasonLength } ? [new("reason", $"must be at most {MaxReasonLength} characters.")] : [];
-        if (Refusal.Check(errors, who, UserRoles.Approver, UserRoles.Admin) is { } refused)
+        if (Refusal.Check(new List<FieldError>().AtMost("reason", reason, MaxReasonLength), who, UserRoles.Approver, UserRoles.Admin) is { } refused)
         {
             return refused;
         }

@@ -15,8 +15,7 @@ public sealed class WithdrawRequest(IWorkflowSteps steps)
 
     public async Task<Result<WorkflowInstance>> HandleAsync(Actor who, InstanceId instance, string? reason, CancellationToken cancellationToken = default)
     {
-        FieldError[] errors = reason is { Length: > MaxReasonLength } ? [new("reason", $"must be at most {MaxReasonLength} characters.")] : [];
-        if (Refusal.Check(errors, who, UserRoles.Submitter) is { } refused)
+        if (Refusal.Check(new List<FieldError>().AtMost("reason", reason, MaxReasonLength), who, UserRoles.Submitter) is { } refused)
         {
             return refused;
         }
