@@ -42,6 +42,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
+        ExecutionLeaseOptions.Register(services, configuration);
         services.AddSingleton<RequestQueries>();
         services.AddSingleton<Operations.OperationsQueries>();
         services.Configure<Application.Approvals.ApprovalsOptions>(configuration.GetSection(Application.Approvals.ApprovalsOptions.Section));

@@ -2,11 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ApprovalOrchestrator.Testing;
 
@@ -47,16 +43,7 @@ public sealed class FakeGateway : IAsyncDisposable
     public static async Task<FakeGateway> StartAsync(string token = DefaultToken, CancellationToken cancellationToken = default)
     {
         var fake = new FakeGateway(token);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        // No config files or env vars: nothing to watch, nothing from the machine leaks in.
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-
-        var app = builder.Build();
-        app.Run(fake.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var app = await LoopbackHttp.StartAsync(fake.HandleAsync, cancellationToken).ConfigureAwait(false);
 
         fake._app = app;
         // The port is chosen by the OS at bind time; the address list is updated after start.

@@ -58,8 +58,12 @@ public sealed record TaskReassigned(Guid TaskId, string Actor, string? Group, st
 /// <summary>A timer fired. It only acts when the task is still open and still waits on this exact token.</summary>
 public sealed record TimerElapsed(Guid TaskId, string Token) : WorkflowEvent;
 
-/// <summary>This process run (<see cref="RunId"/>) is about to call the Gateway.</summary>
-public sealed record ExecutionStarting(string RunId) : WorkflowEvent;
+/// <summary>
+/// This process run (<see cref="RunId"/>) is about to call the Gateway. When another run's start is still unfinished,
+/// <see cref="Takeover"/> is the shell's evidence that its owner is gone (the lease it claimed); without it the
+/// execution belongs to that other run and nothing changes.
+/// </summary>
+public sealed record ExecutionStarting(string RunId, ExpiredLease? Takeover = null) : WorkflowEvent;
 
 /// <summary>The Gateway call came back (or dry-run was produced), for the attempt that is in progress.</summary>
 public sealed record ExecutionFinished(int Attempt, ExecutionResult Result) : WorkflowEvent;

@@ -445,12 +445,22 @@ public static class WorkflowStateMachine
             return StepResult.Ignore(state, "The execution is already in progress in this run, or finished.");
         }
 
-        // The start was recorded by an earlier run that is gone: the call may or may not have reached the Gateway.
+        if (e.Takeover is not { } expired)
+        {
+            // Another run holds the execution under a live lease: its call may be in flight right now.
+            return StepResult.Ignore(state, $"The execution is in flight in run {state.Execution.StartedBy}.");
+        }
+
+        // The start was recorded by a run that is gone (its lease expired): the call may or may not have reached the Gateway.
         var interrupted = new AppendAudit(AuditKinds.ExecutionInterrupted, SystemActors.Executor, new Dictionary<string, object?>
         {
             ["attempt"] = state.Execution.Attempt,
             ["startedBy"] = state.Execution.StartedBy,
             ["startedAt"] = state.Execution.StartedAt,
+            ["leaseOwner"] = expired.Owner,
+            ["leaseExpiresAt"] = expired.ExpiresAt,
+            ["lastHeartbeatAt"] = expired.LastHeartbeatAt,
+            ["takenOverBy"] = e.RunId,
         });
         if (state.Request.Tool is not null || state.Execution.Attempt >= MaxChatAttempts)
         {

@@ -9,6 +9,12 @@ namespace ApprovalOrchestrator.Runtime.Definitions;
 public interface IApproverGroupDirectory
 {
     GroupDirectory Snapshot();
+
+    /// <summary>
+    /// The groups <paramref name="member"/> belongs to, for ways in that carry no token with groups (Slack
+    /// interactions). A directory that cannot say answers none, so such a person can decide nothing (fail closed).
+    /// </summary>
+    IReadOnlyList<string> GroupsOf(string member) => [];
 }
 
 public sealed class UncheckedGroupDirectory : IApproverGroupDirectory

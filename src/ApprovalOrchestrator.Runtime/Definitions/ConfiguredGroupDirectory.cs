@@ -6,7 +6,7 @@ namespace ApprovalOrchestrator.Runtime.Definitions;
 /// <summary>
 /// The approver groups from configuration: <c>Directory:Groups:&lt;name&gt;:Members</c> (a list) or
 /// <c>Directory:Groups:&lt;name&gt;</c> (a list, or one comma-separated string). Without a <c>Directory:Groups</c> section
-/// nothing is checked (<see cref="GroupDirectory.None"/>). Read on every snapshot, so a reloaded configuration applies
+/// nothing is checked (<see cref="GroupDirectory.None"/>) and nobody is a member of anything. Read on every call, so a reloaded configuration applies
 /// to the next validation.
 /// </summary>
 public sealed class ConfiguredGroupDirectory(IConfiguration configuration) : IApproverGroupDirectory
@@ -30,6 +30,13 @@ public sealed class ConfiguredGroupDirectory(IConfiguration configuration) : IAp
 
         return new GroupDirectory(sizes.Keys.ToHashSet(StringComparer.Ordinal), sizes);
     }
+
+    /// <summary>Every configured group listing <paramref name="member"/> (exact, case-sensitive match, as group checks are).</summary>
+    public IReadOnlyList<string> GroupsOf(string member) =>
+        configuration.GetSection(Section).GetChildren()
+            .Where(group => (group.GetSection("Members") is { } m && m.Exists() ? Members(m) : Members(group)).Contains(member))
+            .Select(group => group.Key)
+            .ToList();
 
     private static HashSet<string> Members(IConfigurationSection section)
     {

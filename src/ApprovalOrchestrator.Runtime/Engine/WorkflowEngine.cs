@@ -25,6 +25,7 @@ public sealed class WorkflowEngine(
     TimerScheduler timers,
     OutboxSignal outboxSignal,
     Bindings.WorkflowSelector workflows,
+    Microsoft.Extensions.Options.IOptions<Execution.ExecutionLeaseOptions> leases,
     TimeProvider clock,
     ILogger<WorkflowEngine> logger)
 {
@@ -84,9 +85,20 @@ public sealed class WorkflowEngine(
     /// Runs one step: reads the instance inside the write transaction, asks the state machine, and persists the result.
     /// With an <paramref name="inbox"/> key, a message this consumer already handled changes nothing.
     /// </summary>
-    public async Task<StepResult?> ApplyAsync(
+    public Task<StepResult?> ApplyAsync(
         Guid instanceId,
         Func<WorkflowInstance, WorkflowDefinition, WorkflowEvent> createEvent,
+        InboxKey? inbox = null,
+        CancellationToken cancellationToken = default) =>
+        ApplyAsync(instanceId, (_, _, instance, definition) => Task.FromResult(createEvent(instance, definition)), inbox, cancellationToken);
+
+    /// <summary>
+    /// As above, with an event that needs to read or claim rows in the step's own transaction first (an execution takeover
+    /// claims the expired lease there, so the claim and the step commit or roll back together).
+    /// </summary>
+    public async Task<StepResult?> ApplyAsync(
+        Guid instanceId,
+        Func<IDbConnection, IDbTransaction, WorkflowInstance, WorkflowDefinition, Task<WorkflowEvent>> createEvent,
         InboxKey? inbox = null,
         CancellationToken cancellationToken = default)
     {
@@ -109,7 +121,7 @@ public sealed class WorkflowEngine(
 
             var definition = await definitions.GetAsync(instance.Definition.Id, instance.Definition.Version)
                 ?? throw new InvalidOperationException($"Pinned definition {instance.Definition.Id} v{instance.Definition.Version} is missing.");
-            var @event = createEvent(instance, definition.Definition);
+            var @event = await createEvent(connection, tx, instance, definition.Definition);
             span?.DisplayName = Telemetry.StepTelemetry.SpanName(@event);
             var step = WorkflowStateMachine.Apply(instance, definition.Definition, @event, now);
             if (@event is TimerElapsed fired)
@@ -129,6 +141,7 @@ public sealed class WorkflowEngine(
             }
 
             await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
+            await Execution.ExecutionLeases.FollowAsync(connection, tx, instance, step, now, leases.Value.Lease);
             var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now);
             return (step, work, instance, now);
         }));

@@ -9,13 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace ApprovalOrchestrator.Runtime.Execution;
 
 /// <summary>
-/// Carries out one request: commits "execution started" first, then calls the Gateway outside any transaction, then
-/// commits the outcome. A crash between the two commits leaves evidence the next run acts on (never a silent re-send).
+/// Carries out one request: commits "execution started" with this run's lease first, then calls the Gateway outside any
+/// transaction while heartbeating the lease, then commits the outcome (which deletes the lease). A crash between the two
+/// commits leaves the start and a lease that runs out; only then does recovery act on it (never a silent re-send).
 /// </summary>
 public sealed class ExecutionRunner(
     WorkflowEngine engine,
     IGatewayClient gateway,
     RunIdentity run,
+    Database database,
+    Microsoft.Extensions.Options.IOptions<ExecutionLeaseOptions> leaseOptions,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<ExecutionRunner> logger)
@@ -30,7 +33,7 @@ public sealed class ExecutionRunner(
         string? routeName = null;
         var step = await engine.ApplyAsync(
             instanceId,
-            (instance, definition) =>
+            async (connection, tx, instance, definition) =>
             {
                 timeout = definition.Execution.Timeout;
                 if (instance.Classification is { } c)
@@ -41,7 +44,7 @@ public sealed class ExecutionRunner(
                     routeName = route.Name;
                 }
 
-                return new ExecutionStarting(run.Id);
+                return new ExecutionStarting(run.Id, await ClaimIfAbandonedAsync(connection, tx, instance));
             },
             inbox,
             cancellationToken);
@@ -68,6 +71,7 @@ public sealed class ExecutionRunner(
             routeGateway?.Timeout ?? timeout);
 
         GatewayOutcome outcome;
+        await using var heartbeat = LeaseHeartbeat.Start(database, instanceId, call.Attempt, run.Id, leaseOptions.Value, clock, logger);
         try
         {
             // Not the message's token: the bus cancels a consume when its broker connection drops, but the call is ours now
@@ -78,8 +82,9 @@ public sealed class ExecutionRunner(
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Shutting down mid-call: leave the start recorded; the next run decides (tool → needs-review, chat → retry).
-            logger.LogWarning("Shutdown during execution of {Id}; the next run will review it", instanceId);
+            // Shutting down mid-call: leave the start and its lease; once the lease has expired (on a SQLite file, as soon as
+            // the next run owns it) recovery decides: tool → needs-review, chat → retry.
+            logger.LogWarning("Shutdown during execution of {Id}; recovery will review it when its lease expires", instanceId);
             return;
         }
         catch (Exception ex)
@@ -91,6 +96,8 @@ public sealed class ExecutionRunner(
             outcome = new GatewayOutcome(GatewayOutcomeStatus.Failed, RedactedRequest(gatewayCall), null, null, error, "internal", 0);
         }
 
+        // The lease ends with this step (it deletes the row); no more beats once the call is over.
+        await heartbeat.DisposeAsync();
         var result = new ExecutionResult(
             outcome.Status switch
             {
@@ -104,6 +111,35 @@ public sealed class ExecutionRunner(
             outcome.Error,
             JsonSerializer.SerializeToElement(outcome, Json.Options));
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Another run's start without an outcome is taken over only when its lease has expired, claimed here in the step's
+    /// transaction (only one claimer's UPDATE matches). A start with no lease at all was recorded by the release before
+    /// leases: it counts as expired. Null: the execution is still its owner's, or is not another run's.
+    /// </summary>
+    private async Task<ExpiredLease?> ClaimIfAbandonedAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, WorkflowInstance instance)
+    {
+        if (!ExecutionLeases.InFlight(instance) || instance.Execution!.StartedBy == run.Id)
+        {
+            return null;
+        }
+
+        var lease = await ExecutionLeases.FindAsync(connection, tx, instance.Id);
+        if (lease is null)
+        {
+            return new ExpiredLease(instance.Execution.StartedBy, null, null);
+        }
+
+        var now = clock.GetUtcNow();
+        if (lease.ExpiresAt >= now)
+        {
+            return null;
+        }
+
+        return await ExecutionLeases.ClaimExpiredAsync(connection, tx, lease, run.Id, now, leaseOptions.Value.Lease)
+            ? new ExpiredLease(lease.Owner, lease.ExpiresAt, lease.HeartbeatAt)
+            : null;
     }
 
     private async Task<GatewayOutcome> TimedAsync(Func<Task<GatewayOutcome>> call)

@@ -215,7 +215,7 @@ public sealed class OutboxDispatcher(
                 var attempts = await connection.ExecuteScalarAsync<long>(
                     """
                     INSERT INTO outbox_failures (seq, attempts, last_error, last_at) VALUES (@seq, 1, @reason, @now)
-                    ON CONFLICT (seq) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
+                    ON CONFLICT (seq) DO UPDATE SET attempts = outbox_failures.attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
                     RETURNING attempts
                     """,
                     new { seq, reason, now }, tx);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using ApprovalOrchestrator.Runtime.Notifications.Slack;
 using ApprovalOrchestrator.Runtime.Storage;
 using Dapper;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public sealed class NotificationDispatcher(
     Database database,
     IHttpClientFactory httpClients,
     MailLinks mailLinks,
+    SlackDelivery slack,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
     ILogger<NotificationDispatcher> logger) : BackgroundService
@@ -77,6 +79,11 @@ public sealed class NotificationDispatcher(
     private async Task<IReadOnlyList<string>> ChannelsAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction tx, string id, string kind)
     {
         var channels = options.Value.Webhooks.Where(h => h.Wants(kind)).Select(h => h.Channel).ToList();
+        if (options.Value.Slack.Enabled && kind is NotificationKinds.ApprovalRequested or NotificationKinds.ApprovalEscalated)
+        {
+            channels.Add(SlackChannel.Name);
+        }
+
         var smtp = options.Value.Smtp;
         if (smtp.Enabled && kind is NotificationKinds.ApprovalRequested or NotificationKinds.ApprovalEscalated)
         {
@@ -113,9 +120,9 @@ public sealed class NotificationDispatcher(
     }
 
     private Task<string?> AttemptAsync(Due delivery, CancellationToken cancellationToken) =>
-        delivery.Channel.StartsWith(EmailChannel.Prefix, StringComparison.Ordinal)
-            ? MailAsync(delivery, delivery.Channel[EmailChannel.Prefix.Length..], cancellationToken)
-            : PostAsync(delivery, cancellationToken);
+        delivery.Channel == SlackChannel.Name ? slack.PostAsync(delivery.Kind, delivery.Body, cancellationToken)
+        : delivery.Channel.StartsWith(EmailChannel.Prefix, StringComparison.Ordinal) ? MailAsync(delivery, delivery.Channel[EmailChannel.Prefix.Length..], cancellationToken)
+        : PostAsync(delivery, cancellationToken);
 
     private async Task<string?> MailAsync(Due delivery, string recipient, CancellationToken cancellationToken)
     {

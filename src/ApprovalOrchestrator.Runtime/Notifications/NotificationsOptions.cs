@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using ApprovalOrchestrator.Runtime.Notifications.Slack;
 
 namespace ApprovalOrchestrator.Runtime.Notifications;
 
@@ -10,6 +11,8 @@ public sealed class NotificationsOptions
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
     public SmtpOptions Smtp { get; set; } = new();
+
+    public SlackOptions Slack { get; set; } = new();
 
     /// <summary>Failed attempts of one delivery before it is dead-lettered with the last reason.</summary>
     public int MaxAttempts { get; set; } = 8;
@@ -68,6 +71,11 @@ public sealed class NotificationsOptions
             {
                 yield return "Notifications:Smtp:LinkLifetime must be positive.";
             }
+        }
+
+        foreach (var problem in Slack.Problems())
+        {
+            yield return problem;
         }
 
         if (MaxAttempts < 1)

@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.Runtime.Notifications.Slack;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,12 @@ public static class NotificationsServiceCollectionExtensions
         // signed event somewhere nobody configured.
         services.AddHttpClient(NotificationDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        // The Slack client neither follows redirects nor logs requests: its log lines would carry the incoming-webhook URL.
+        services.AddHttpClient(SlackChannel.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
+        services.AddSingleton<SlackDelivery>();
+        services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<NotificationDeadLetters>();
         services.AddSingleton<MailLinks>();
         services.AddSingleton<NotificationDispatcher>();

@@ -35,7 +35,8 @@ public sealed record WorkflowView(string Id, int Version, string Hash);
 /// redacted), why it was flagged, the action hash to decide on, who approved, how many approvals remain, and how long
 /// before it escalates (or expires). <see cref="TextVisible"/> is the text with invisible characters shown as markers
 /// (<c>⟦U+200B ZWSP⟧</c>); <see cref="HiddenCharacters"/> lists those found anywhere in text, tool or args.
-/// Only people who may see the task get this view; notifications and bus events stay redacted.
+/// Only people who may see the task get this view; notifications and bus events stay redacted, except the Slack
+/// message, whose Approve button approves this exact action (docs/notifications.md#slack).
 /// </summary>
 /// <remarks><see cref="InstanceId"/> is the instance the task belongs to (<c>requestId</c> on the wire, as it always was).</remarks>
 public sealed record TaskView(

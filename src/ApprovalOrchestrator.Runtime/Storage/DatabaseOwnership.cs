@@ -13,6 +13,18 @@ public sealed class DatabaseOwnership(Database database) : IDisposable
 
     public string LockPath => database.Location + ".owner";
 
+    /// <summary>True while this process holds the file: then no other process can be running on it.</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lock is not null;
+            }
+        }
+    }
+
     /// <summary>Takes the lock, or throws <see cref="DatabaseInUseException"/> when another process holds it.</summary>
     public void Acquire()
     {

@@ -13,6 +13,7 @@ using ApprovalOrchestrator.Server.Identity;
 using ApprovalOrchestrator.Server.Requests;
 using ApprovalOrchestrator.Server.Tasks;
 using ApprovalOrchestrator.Server.Notifications;
+using ApprovalOrchestrator.Server.Notifications.Slack;
 using ApprovalOrchestrator.Server.Telemetry;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,7 @@ public static class ServerApp
         app.MapOrchestratorMetrics();
         app.MapOutboxAdmin();
         app.MapNotificationsAdmin();
+        app.MapSlackInteractions();
         app.MapConsole();
         app.MapSignInLink();
         return app;

@@ -49,7 +49,8 @@ public static class TelemetryServiceCollectionExtensions
                 .AddSource(OrchestratorTelemetry.Name, MassTransitSource)
                 // Health probes and static assets would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(metrics.Path))
-                .AddHttpClientInstrumentation()
+                // A Slack incoming-webhook URL is a credential; the span's url.full would export it.
+                .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = r => !Runtime.Notifications.Slack.SlackChannel.IsUntraced(r))
                 .AddOtlpExporter(o => Configure(o, telemetry, "traces")));
         }
 

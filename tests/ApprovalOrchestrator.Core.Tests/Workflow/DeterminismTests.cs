@@ -81,7 +81,7 @@ public class DeterminismTests
             Approve(FirstTaskId, "carol", "security-officers"),
             Approve(FirstTaskId, "dave", "security-officers"),
             new ExecutionStarting("run-A"),
-            new ExecutionStarting("run-B"),
+            new ExecutionStarting("run-B", new ExpiredLease("run-A", T1.AddMinutes(30), T1.AddMinutes(29))),
             new ExecutionFinished(2, Result(ExecutionResultKind.Succeeded)),
         ];
         var now = T1;

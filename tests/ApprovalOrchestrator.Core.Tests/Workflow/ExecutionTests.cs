@@ -9,6 +9,12 @@ public class ExecutionTests
 
     private static string NoApprovalKey => $"ao-{TheInstanceId:N}";
 
+    private static readonly DateTimeOffset LeaseExpiry = T2.AddSeconds(30);
+
+    /// <summary>A start by <paramref name="run"/> with the shell's evidence that <paramref name="deadOwner"/>'s lease expired.</summary>
+    private static ExecutionStarting TakingOver(string run, string deadOwner) =>
+        new(run, new ExpiredLease(deadOwner, LeaseExpiry, LeaseExpiry.AddSeconds(-30)));
+
     [Fact]
     public void The_first_start_records_attempt_1_for_this_run_and_calls_the_gateway()
     {
@@ -38,6 +44,43 @@ public class ExecutionTests
     }
 
     [Fact]
+    public void Another_run_starting_without_an_expired_lease_is_ignored_because_the_call_may_be_in_flight()
+    {
+        var chat = Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2);
+        AssertUnchanged(chat, Step(chat, new ExecutionStarting("run-B"), T3.AddHours(5)), StepOutcome.Ignored);
+
+        var tool = Applied(Classified(GreenText, ShellTool()), new ExecutionStarting("run-A"), T2);
+        var result = Step(tool, new ExecutionStarting("run-B"), T3.AddHours(5));
+        AssertUnchanged(tool, result, StepOutcome.Ignored);
+        Assert.Contains("run-A", result.Message);
+    }
+
+    [Fact]
+    public void A_takeover_audits_the_dead_owner_its_lease_expiry_and_the_new_owner()
+    {
+        var started = Applied(Classified(GreenText, ShellTool()), new ExecutionStarting("run-A"), T2);
+        var result = Step(started, TakingOver("run-B", "run-A"), T3);
+
+        var interrupted = AuditAt(result, 0, AuditKinds.ExecutionInterrupted, SystemActors.Executor);
+        Assert.Equal("run-A", interrupted.Data["leaseOwner"]);
+        Assert.Equal(LeaseExpiry, interrupted.Data["leaseExpiresAt"]);
+        Assert.Equal(LeaseExpiry.AddSeconds(-30), interrupted.Data["lastHeartbeatAt"]);
+        Assert.Equal("run-B", interrupted.Data["takenOverBy"]);
+    }
+
+    [Fact]
+    public void A_start_from_a_release_without_leases_is_taken_over_with_no_lease_times()
+    {
+        var started = Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2);
+        var result = Step(started, new ExecutionStarting("run-B", new ExpiredLease("run-A", null, null)), T3);
+
+        Assert.Equal(2, result.State.Execution!.Attempt);
+        var interrupted = AuditAt(result, 0, AuditKinds.ExecutionInterrupted, SystemActors.Executor);
+        Assert.Null(interrupted.Data["leaseExpiresAt"]);
+        Assert.Null(interrupted.Data["lastHeartbeatAt"]);
+    }
+
+    [Fact]
     public void Starting_when_not_executing_is_ignored()
     {
         var waiting = Classified(AmberText);
@@ -51,7 +94,7 @@ public class ExecutionTests
     public void An_interrupted_chat_call_is_retried_by_the_next_run_as_attempt_2()
     {
         var started = Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2);
-        var result = Step(started, new ExecutionStarting("run-B"), T3);
+        var result = Step(started, TakingOver("run-B", "run-A"), T3);
 
         Assert.Equal(StepOutcome.Applied, result.Outcome);
         Assert.Equal(InstanceStatus.Executing, result.State.Status);
@@ -77,7 +120,7 @@ public class ExecutionTests
         Assert.Equal(new CallGateway(1, NoApprovalKey), first.Effects[1]);
         var started = first.State;
 
-        var result = Step(started, new ExecutionStarting("run-B"), T3);
+        var result = Step(started, TakingOver("run-B", "run-A"), T3);
 
         Assert.Equal(StepOutcome.Applied, result.Outcome);
         Assert.Equal(InstanceStatus.NeedsReview, result.State.Status);
@@ -94,12 +137,12 @@ public class ExecutionTests
     public void A_chat_call_interrupted_at_the_last_attempt_needs_review()
     {
         var state = Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2);
-        state = Applied(state, new ExecutionStarting("run-B"), T2.AddMinutes(1));
-        state = Applied(state, new ExecutionStarting("run-C"), T2.AddMinutes(2));
+        state = Applied(state, TakingOver("run-B", "run-A"), T2.AddMinutes(1));
+        state = Applied(state, TakingOver("run-C", "run-B"), T2.AddMinutes(2));
         Assert.Equal(WorkflowStateMachine.MaxChatAttempts, state.Execution!.Attempt);
         Assert.Equal(InstanceStatus.Executing, state.Status);
 
-        var result = Step(state, new ExecutionStarting("run-D"), T3);
+        var result = Step(state, TakingOver("run-D", "run-C"), T3);
 
         Assert.Equal(InstanceStatus.NeedsReview, result.State.Status);
         AssertEffectTypes(result, typeof(AppendAudit), typeof(AppendAudit), typeof(NotifyCompleted));
@@ -142,7 +185,7 @@ public class ExecutionTests
     [Fact]
     public void A_result_for_another_attempt_is_ignored()
     {
-        var retried = Applied(Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2), new ExecutionStarting("run-B"), T3);
+        var retried = Applied(Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2), TakingOver("run-B", "run-A"), T3);
         Assert.Equal(2, retried.Execution!.Attempt);
 
         // The interrupted attempt 1 reports late: ignored; attempt 2 still counts.
@@ -162,7 +205,7 @@ public class ExecutionTests
 
         var done = Applied(Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2), new ExecutionFinished(1, Result(ExecutionResultKind.Succeeded)), T3);
         AssertUnchanged(done, Step(done, new ExecutionFinished(1, Result(ExecutionResultKind.Failed, "late")), T3.AddSeconds(1)), StepOutcome.Ignored);
-        AssertUnchanged(done, Step(done, new ExecutionStarting("run-B"), T3.AddSeconds(1)), StepOutcome.Ignored);
+        AssertUnchanged(done, Step(done, TakingOver("run-B", "run-A"), T3.AddSeconds(1)), StepOutcome.Ignored);
     }
 
     [Fact]
@@ -197,7 +240,7 @@ public class ExecutionTests
     public void A_retried_chat_attempt_keeps_the_approval_bound_key()
     {
         var approved = Applied(Classified(AmberText), Approve(FirstTaskId, "bob", "team-leads"), T2);
-        var retried = Step(Applied(approved, new ExecutionStarting("run-A"), T3), new ExecutionStarting("run-B"), T3.AddMinutes(1));
+        var retried = Step(Applied(approved, new ExecutionStarting("run-A"), T3), TakingOver("run-B", "run-A"), T3.AddMinutes(1));
         Assert.Equal(new CallGateway(2, $"ao-{TheInstanceId:N}-{FirstTaskId:N}"), retried.Effects[2]);
     }
 }

@@ -3,7 +3,10 @@ using ApprovalOrchestrator.Integration.Tests.Support;
 
 namespace ApprovalOrchestrator.Integration.Tests.Console;
 
-/// <summary>Console sessions are protected with keys kept beside the database, so a restart does not sign people out.</summary>
+/// <summary>
+/// Console sessions are protected with keys kept with the data (beside the SQLite file, or in the shared PostgreSQL
+/// database), so a restart (or another node behind the load balancer) does not sign people out.
+/// </summary>
 public sealed class ConsoleKeysTests
 {
     [Fact]
@@ -20,6 +23,13 @@ public sealed class ConsoleKeysTests
         var response = await sameBrowser.GetAsync("/inbox");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        if (TestStorage.IsPostgres)
+        {
+            await using var connection = second.Database.Open();
+            Assert.True(await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM console_keys") > 0);
+            return;
+        }
+
         var keys = Path.Combine(Path.GetDirectoryName(database)!, "console-keys");
         Assert.NotEmpty(Directory.GetFiles(keys));
         Assert.False(OperatingSystem.IsWindows(), "These tests run on Linux, where the folder must be owner-only.");

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
+using ApprovalOrchestrator.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ApprovalOrchestrator.Integration.Tests.Notifications;
 
@@ -33,16 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        receiver.Url = app.Urls.First() + "/hooks/ao";
+        WebhookReceiver? receiver = null;
+        var app = await LoopbackHttp.StartAsync(context => receiver!.HandleAsync(context), TestContext.Current.CancellationToken);
+        receiver = new WebhookReceiver(app) { Url = app.Urls.First() + "/hooks/ao" };
         return receiver;
     }
 
