@@ -1,3 +1,7 @@
+using ApprovalOrchestrator.Application;
+using ApprovalOrchestrator.Application.Approvals;
+using ApprovalOrchestrator.Application.Delegation;
+using ApprovalOrchestrator.Application.Workflow;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Execution;
@@ -41,14 +45,18 @@ public static class RuntimeServiceCollectionExtensions
         ExecutionLeaseOptions.Register(services, configuration);
         services.AddSingleton<RequestQueries>();
         services.AddSingleton<Operations.OperationsQueries>();
-        services.Configure<Approvals.ApprovalsOptions>(configuration.GetSection(Approvals.ApprovalsOptions.Section));
+        services.Configure<Application.Approvals.ApprovalsOptions>(configuration.GetSection(Application.Approvals.ApprovalsOptions.Section));
         services.AddSingleton<Approvals.DelegationStore>();
+        // The use cases, and the ports of theirs this runtime implements.
+        services.AddUseCases();
+        services.AddSingleton<IWorkflowSteps, WorkflowSteps>();
+        services.AddSingleton<ITaskDirectory, TaskDirectory>();
+        services.AddSingleton<IDelegations>(sp => sp.GetRequiredService<Approvals.DelegationStore>());
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
         services.Configure<Identity.SecurityLogOptions>(configuration.GetSection(Identity.SecurityLogOptions.Section));
         services.AddSingleton<Identity.SecurityEventLog>();
         services.AddHostedService<Identity.SecurityEventWriter>();
         services.TryAddSingleton<Identity.IBearerTokenVerifier, Identity.NoTokenVerifier>();
-        services.AddSingleton<Approvals.TaskDecisions>();
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<OutboxPoison>();
         services.Configure<Retention.RetentionOptions>(configuration.GetSection(Retention.RetentionOptions.Section));

@@ -14,14 +14,14 @@ public static partial class RequestValidator
     public static IReadOnlyList<FieldError> Validate(SubmitCommand command, bool requestIdRequired = false)
     {
         var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(command.RequestId))
+        if (string.IsNullOrWhiteSpace(command.ClientRequestId))
         {
             if (requestIdRequired)
             {
                 errors.Add(new("requestId", "is required (it makes resubmission idempotent)."));
             }
         }
-        else if (command.RequestId.Length > MaxIdLength)
+        else if (command.ClientRequestId.Length > MaxIdLength)
         {
             errors.Add(new("requestId", $"must be at most {MaxIdLength} characters."));
         }

@@ -2,9 +2,12 @@ using System.Text.Json;
 
 namespace ApprovalOrchestrator.Core.Intake;
 
-/// <summary>A request as it arrives (HTTP or bus), before validation. Every field may be missing or wrong.</summary>
+/// <summary>
+/// A request as it arrives (HTTP or bus), before validation. Every field may be missing or wrong.
+/// <see cref="ClientRequestId"/> is the client's idempotency key, <c>requestId</c> on the wire.
+/// </summary>
 public sealed record SubmitCommand(
-    string? RequestId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("requestId")] string? ClientRequestId,
     string? Requester,
     string? AgentId,
     string? Text,

@@ -30,12 +30,13 @@ public sealed record WorkflowInstance(
 }
 
 /// <summary>
-/// What the agent asked for, as submitted. <see cref="RequestId"/> is the client's idempotency key.
+/// What the agent asked for, as submitted. <see cref="ClientRequestId"/> is the client's idempotency key (stored and sent
+/// as <c>requestId</c>); the orchestrator's own id is the instance's <see cref="WorkflowInstance.Id"/>.
 /// <see cref="RequesterGroups"/> are the submitter's groups from their token at HTTP intake (for <c>requesterGroup</c>
 /// rules); null when unknown (bus intake: the message carries no verified groups).
 /// </summary>
 public sealed record AgentRequest(
-    string RequestId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("requestId")] string ClientRequestId,
     string Requester,
     string AgentId,
     string Text,

@@ -21,7 +21,7 @@ public static class WorkflowStateMachine
         var instance = new WorkflowInstance(id, request, definition, InstanceStatus.Received, null, [], null, 0, now, now);
         var audit = new AppendAudit(AuditKinds.Received, request.Requester, new Dictionary<string, object?>
         {
-            ["requestId"] = request.RequestId,
+            ["requestId"] = request.ClientRequestId,
             ["agentId"] = request.AgentId,
             ["text"] = request.Text,
             ["tool"] = request.Tool?.Name,

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ApprovalOrchestrator.Application.Delegation;
 using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Storage;
@@ -7,7 +8,7 @@ using Dapper;
 namespace ApprovalOrchestrator.Runtime.Approvals;
 
 /// <summary>Delegations, stored; chains and cycles are the pure <see cref="DelegationGraph"/>'s business.</summary>
-public sealed class DelegationStore(Database database, TimeProvider clock)
+public sealed class DelegationStore(Database database, TimeProvider clock) : IDelegations
 {
     /// <summary>
     /// Records the grant unless it would close a cycle with grants that overlap its window (checked in the write
@@ -47,29 +48,30 @@ public sealed class DelegationStore(Database database, TimeProvider clock)
         });
 
     /// <summary>
-    /// Ends a grant now. The delegator, the delegate (giving it up), whoever made it, or an admin may; a revocation is a
-    /// row of its own with its leaf in the signed log (the grant's own row and leaf stay as they were made).
+    /// Ends a grant now if <paramref name="mayRevoke"/> (the use case's rule, Application/Delegation/RevokeDelegation)
+    /// allows it; a revocation is a row of its own with its leaf in the signed log (the grant's own row and leaf stay as
+    /// they were made).
     /// </summary>
-    public Task<RevokeOutcome> RevokeAsync(Guid id, string by, bool isAdmin, string? reason) =>
+    public Task<RevocationOutcome> RevokeAsync(Guid id, string by, string? reason, Func<RevocableGrant, bool> mayRevoke) =>
         database.InTransactionAsync(async (connection, tx) =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<(string Delegator, string Delegate, string CreatedBy, string EndsAt)?>(
                 "SELECT delegator, delegate, created_by, ends_at FROM delegations WHERE id = @id", new { id = id.ToString() }, tx);
             if (row is not { } grant)
             {
-                return RevokeOutcome.NotFound;
+                return RevocationOutcome.NotFound;
             }
 
-            if (!isAdmin && by != grant.Delegator && by != grant.Delegate && by != grant.CreatedBy)
+            if (!mayRevoke(new RevocableGrant(grant.Delegator, grant.Delegate, grant.CreatedBy)))
             {
-                return RevokeOutcome.Forbidden;
+                return RevocationOutcome.Forbidden;
             }
 
             var now = clock.GetUtcNow();
             var revoked = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM delegation_revocations WHERE delegation_id = @id", new { id = id.ToString() }, tx) > 0;
             if (revoked || Timestamps.Parse(grant.EndsAt) <= now)
             {
-                return RevokeOutcome.AlreadyEnded;
+                return RevocationOutcome.AlreadyEnded;
             }
 
             var at = Timestamps.ToText(now);
@@ -79,7 +81,7 @@ public sealed class DelegationStore(Database database, TimeProvider clock)
                 tx);
             await Audit.AuditLog.AppendAsync(connection, tx, Core.Audit.Log.LogEntries.DelegationRevocation, id.ToString(), null,
                 Core.Audit.Log.LogEntries.ForDelegationRevocation(id.ToString(), by, at, reason));
-            return RevokeOutcome.Revoked;
+            return RevocationOutcome.Revoked;
         });
 
     /// <summary>What <paramref name="actor"/> may do for others right now.</summary>
@@ -109,12 +111,4 @@ public sealed class DelegationStore(Database database, TimeProvider clock)
             tx);
         return rows.Select(r => new DelegationGrant(Guid.Parse(r.Id), r.Delegator, r.Delegate, Json.Deserialize<string[]>(r.Groups), Timestamps.Parse(r.StartsAt), Timestamps.Parse(r.EndsAt))).ToList();
     }
-}
-
-public enum RevokeOutcome
-{
-    Revoked,
-    NotFound,
-    Forbidden,
-    AlreadyEnded,
 }

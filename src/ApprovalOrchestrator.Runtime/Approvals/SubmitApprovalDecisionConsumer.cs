@@ -1,9 +1,11 @@
+using ApprovalOrchestrator.Application;
+using ApprovalOrchestrator.Application.Approvals;
+using ApprovalOrchestrator.Application.Identity;
+using ApprovalOrchestrator.Application.Workflow;
 using ApprovalOrchestrator.Contracts.V1;
 using ApprovalOrchestrator.Core.Intake;
-using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Runtime.Messaging;
-using ApprovalOrchestrator.Runtime.Requests;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -14,73 +16,70 @@ namespace ApprovalOrchestrator.Runtime.Approvals;
 /// verified by the same validator as the HTTP API. Either it is the approver's own token (role <c>approver</c>; user and
 /// groups come from the token, audited <c>authenticated: true</c>), or the token of a bridge configured under
 /// <c>Bus:Bridges</c> (role <c>bridge</c>, <c>sub</c> = the bridge's name), which may vouch only for the groups (and
-/// users) configured for it (audited with the bridge's name). The decision itself goes through <see cref="TaskDecisions"/>,
-/// the use case the HTTP endpoint calls, so the rules are the same.
+/// users) configured for it (audited with the bridge's name). Establishing who speaks is this adapter's job; what they may
+/// do is <see cref="DecideTask"/>'s, the use case the HTTP endpoint and the console call, so the rules are the same.
 /// Every refusal is a security event and faults the message to <c>ao-decisions_error</c> with the reason in
 /// <c>MT-Fault-Message</c> (and a <c>Fault&lt;SubmitApprovalDecision&gt;</c> published). A decision that lost a race (task
 /// closed, action changed, claimed by another) is logged and acknowledged, as over HTTP it is a 409/412, not a 403.
 /// </summary>
 public sealed class SubmitApprovalDecisionConsumer(
-    TaskDecisions decisions,
-    RequestQueries queries,
+    DecideTask decide,
     IBearerTokenVerifier tokens,
     BusOptions busOptions,
     SecurityEventLog security,
     ILogger<SubmitApprovalDecisionConsumer> logger) : IConsumer<SubmitApprovalDecision>
 {
-    public const string BridgeRole = "bridge";
-
     public async Task Consume(ConsumeContext<SubmitApprovalDecision> context)
     {
         var message = context.Message;
         var claimed = string.IsNullOrWhiteSpace(message.Approver) ? "anonymous" : message.Approver;
-        var (verdict, errors) = TaskDecisions.Validate(message.Decision, message.Comment, message.DecisionId ?? "", message.ActionHash);
-        if (message.TaskId == Guid.Empty)
+        var input = new DecisionInput(message.TaskId, message.Decision, message.Comment, message.DecisionId, message.ActionHash);
+        // The use case's own field rule, asked first so a malformed message says what is wrong with it before whose it is.
+        if (DecideTask.Validate(input, decisionIdRequired: true) is { Count: > 0 } errors)
         {
-            errors.Add(new("taskId", "is required."));
+            Refuse(400, claimed, message, Describe(errors));
         }
 
-        if (message.Approver is { Length: > RequestValidator.MaxIdLength })
+        var who = await AuthenticateAsync(message, claimed, context.CancellationToken);
+        var decided = await decide.HandleAsync(who, input, decisionIdRequired: true, Delivery(context), context.CancellationToken);
+        switch (decided.Refusal)
         {
-            errors.Add(new("approver", $"must be at most {RequestValidator.MaxIdLength} characters."));
-        }
-
-        if (errors.Count > 0)
-        {
-            Refuse(400, claimed, message, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
-        }
-
-        var decider = await AuthenticateAsync(message, claimed, context.CancellationToken);
-        if (await queries.FindTaskInstanceAsync(message.TaskId) is not { } instanceId)
-        {
-            logger.LogWarning("Decision {DecisionId} by {Approver} names unknown task {TaskId}; dropped", message.DecisionId, decider.User, message.TaskId);
-            return;
-        }
-
-        var step = await decisions.DecideAsync(
-            decider, instanceId, message.TaskId, message.DecisionId!, verdict, message.Comment, message.ActionHash!,
-            ClassifyConsumer.InboxFor(context, "decision"), context.CancellationToken);
-        switch (step)
-        {
-            case { Outcome: StepOutcome.Refused, Refusal: RefusalReason.NotInGroup or RefusalReason.SelfApproval }:
-                Refuse(403, decider.User, message, step.Message!);
+            case { Kind: RefusalKind.Invalid } invalid:
+                Refuse(400, who.User, message, Describe(invalid.Errors));
                 break;
-            case { Outcome: StepOutcome.Refused }:
+            case { Kind: RefusalKind.Forbidden } forbidden:
+                Refuse(403, who.User, message, forbidden.Detail);
+                break;
+            case { Kind: RefusalKind.NotFound }:
+                logger.LogWarning("Decision {DecisionId} by {Approver} names unknown task {TaskId}; dropped", message.DecisionId, who.User, message.TaskId);
+                break;
+            case { } lost:
+                // Lost a race (closed, claimed by another, stale action): as over HTTP a 409/412, not a 403.
                 logger.LogWarning(
                     "Decision {DecisionId} by {Approver} on task {TaskId} refused ({Refusal}): {Why}",
-                    message.DecisionId, decider.User, message.TaskId, step.Refusal, step.Message);
+                    message.DecisionId, who.User, message.TaskId, lost.Reason, lost.Detail);
                 break;
-            case { Outcome: StepOutcome.Ignored }:
-                logger.LogDebug("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, step.Message);
+            case null when decided.Value is { Redelivered: true }:
+                break; // this delivery was handled before
+            case null when decided.Value is { Recorded: false } duplicate:
+                logger.LogDebug("Decision {DecisionId} on task {TaskId} changed nothing: {Why}", message.DecisionId, message.TaskId, duplicate.Step?.Message);
                 break;
-            case { Outcome: StepOutcome.Applied }:
-                logger.LogDebug("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, decider.User, message.TaskId);
+            case null:
+                logger.LogDebug("Decision {DecisionId} by {Approver} on task {TaskId} recorded via the bus", message.DecisionId, who.User, message.TaskId);
                 break;
         }
     }
 
-    /// <summary>The decider the token proves, or a refusal (which throws). Never trusts the message's approver or groups alone.</summary>
-    private async Task<Decider> AuthenticateAsync(SubmitApprovalDecision message, string claimed, CancellationToken cancellationToken)
+    private static string Describe(IReadOnlyList<FieldError> errors) => string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"));
+
+    private static DeliveryKey Delivery(ConsumeContext context)
+    {
+        var key = ClassifyConsumer.InboxFor(context, "decision");
+        return new DeliveryKey(key.Consumer, key.MessageId);
+    }
+
+    /// <summary>The actor the token proves, or a refusal (which throws). Never trusts the message's approver or groups alone.</summary>
+    private async Task<Actor> AuthenticateAsync(SubmitApprovalDecision message, string claimed, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(message.BearerToken))
         {
@@ -94,14 +93,9 @@ public sealed class SubmitApprovalDecisionConsumer(
             Refuse(401, claimed, message, check.Failure ?? "invalid token");
         }
 
-        if (identity.Has(BridgeRole))
+        if (identity.Has(UserRoles.Bridge))
         {
             return AsBridge(identity.User, message);
-        }
-
-        if (!identity.Has(TaskDecisions.ApproverRole))
-        {
-            Refuse(403, identity.User, message, $"requires role {TaskDecisions.ApproverRole}");
         }
 
         if (!string.IsNullOrWhiteSpace(message.Approver) && !string.Equals(message.Approver, identity.User, StringComparison.Ordinal))
@@ -109,11 +103,11 @@ public sealed class SubmitApprovalDecisionConsumer(
             Refuse(403, identity.User, message, $"the message names approver '{message.Approver}' but the token is {identity.User}'s");
         }
 
-        // Groups from the token only: the message's ApproverGroups are the publisher's claim and count for nothing here.
-        return new Decider(identity.User, identity.Groups, Authenticated: true);
+        // Groups and roles from the token only: the message's ApproverGroups are the publisher's claim and count for nothing here.
+        return new Actor(identity.User, identity.Groups, identity.Roles);
     }
 
-    private Decider AsBridge(string bridge, SubmitApprovalDecision message)
+    private Actor AsBridge(string bridge, SubmitApprovalDecision message)
     {
         if (!busOptions.Bridges.TryGetValue(bridge, out var allowed))
         {
@@ -136,7 +130,12 @@ public sealed class SubmitApprovalDecisionConsumer(
             Refuse(403, bridge, message, $"bridge '{bridge}' may not speak for approver '{message.Approver}'");
         }
 
-        return new Decider(message.Approver!, groups, Authenticated: false, Bridge: bridge);
+        if (message.Approver!.Length > RequestValidator.MaxIdLength)
+        {
+            Refuse(400, bridge, message, $"approver: must be at most {RequestValidator.MaxIdLength} characters.");
+        }
+
+        return Actor.VouchedBy(bridge, message.Approver, groups);
     }
 
     /// <summary>Records the refusal and faults the message with the reason (the publisher sees it in the fault).</summary>

@@ -94,7 +94,7 @@ internal static class InstanceRepository
     private static object Row(WorkflowInstance i, string fingerprint) => new
     {
         Id = i.Id.ToString(),
-        i.Request.RequestId,
+        RequestId = i.Request.ClientRequestId, // the request_id column: the client's key
         Fingerprint = fingerprint,
         Status = i.Status.ToWire(),
         Risk = Risk(i),

@@ -8,14 +8,14 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 internal static class OutcomeMessages
 {
     public static AgentRequestAccepted Accepted(WorkflowInstance state) =>
-        new(state.Id, state.Request.RequestId, state.Status.ToWire(), Duplicate: false);
+        new(state.Id, state.Request.ClientRequestId, state.Status.ToWire(), Duplicate: false);
 
     public static ApprovalRequested ApprovalRequested(WorkflowInstance state, Guid taskId)
     {
         var task = state.FindTask(taskId)!;
         return new ApprovalRequested(
             state.Id,
-            state.Request.RequestId,
+            state.Request.ClientRequestId,
             task.Id,
             task.Group,
             task.Tier,
@@ -38,7 +38,7 @@ internal static class OutcomeMessages
             .ToList();
         return new AgentRequestCompleted(
             state.Id,
-            state.Request.RequestId,
+            state.Request.ClientRequestId,
             state.Status.ToWire(),
             Risk(state),
             Reason(state),

@@ -49,7 +49,7 @@ public sealed class WorkflowEngine(
         var definition = selection.Definition!;
         var workflowId = definition.Ref.Id;
         var request = new AgentRequest(
-            command.RequestId ?? Guid.NewGuid().ToString("N"),
+            command.ClientRequestId ?? Guid.NewGuid().ToString("N"),
             command.Requester!,
             command.AgentId ?? selection.AgentId ?? definition.Definition.Execution.DefaultAgentId,
             command.Text!,
@@ -59,7 +59,7 @@ public sealed class WorkflowEngine(
 
         var result = await WithRetriesAsync(() => database.InTransactionAsync(async (connection, tx) =>
         {
-            if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.Requester, request.RequestId) is { } existing)
+            if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.Requester, request.ClientRequestId) is { } existing)
             {
                 return existing.Fingerprint == fingerprint
                     ? SubmitResult.Existing((await InstanceRepository.LoadAsync(connection, tx, existing.Id))!)

@@ -15,11 +15,11 @@ public static class BusConfiguration
     public static IServiceCollection AddOrchestratorBus(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
-        var roles = RuntimeRoles.Parse(configuration[RuntimeRoles.Key]);
+        var roles = NodeRoles.Parse(configuration[NodeRoles.Key]);
         services.AddSingleton(options);
         var prefix = options.Transport == BusTransport.RabbitMq ? options.RabbitMq.Prefix : "";
 
-        if (roles.HasFlag(RuntimeRole.Intake))
+        if (roles.HasFlag(NodeRole.Intake))
         {
             services.AddReceiveObserver(provider => new MalformedIntakeObserver(
                 provider, prefix + QueueNames.Intake, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MalformedIntakeObserver>>()));
@@ -30,11 +30,11 @@ public static class BusConfiguration
             // Explicit queue names (not derived from class names): they are part of the contract with operators.
             // Execution waits on the Gateway (seconds, a minute on a cold start), so it gets a generous limit of its
             // own: slow calls must never starve the quick database steps (intake, classification, timers).
-            AddConsumer<SubmitAgentRequestConsumer>(bus, roles, RuntimeRole.Intake, prefix + QueueNames.Intake, 16);
-            AddConsumer<ClassifyConsumer>(bus, roles, RuntimeRole.Classification, prefix + QueueNames.Classify, 8);
-            AddConsumer<ExecuteConsumer>(bus, roles, RuntimeRole.Execution, prefix + QueueNames.Execute, 64);
-            AddConsumer<TimerFiredConsumer>(bus, roles, RuntimeRole.Timers, prefix + QueueNames.Timers, 8);
-            AddConsumer<SubmitApprovalDecisionConsumer>(bus, roles, RuntimeRole.Decisions, prefix + QueueNames.Decisions, 8);
+            AddConsumer<SubmitAgentRequestConsumer>(bus, roles, NodeRole.Intake, prefix + QueueNames.Intake, 16);
+            AddConsumer<ClassifyConsumer>(bus, roles, NodeRole.Classification, prefix + QueueNames.Classify, 8);
+            AddConsumer<ExecuteConsumer>(bus, roles, NodeRole.Execution, prefix + QueueNames.Execute, 64);
+            AddConsumer<TimerFiredConsumer>(bus, roles, NodeRole.Timers, prefix + QueueNames.Timers, 8);
+            AddConsumer<SubmitApprovalDecisionConsumer>(bus, roles, NodeRole.Decisions, prefix + QueueNames.Decisions, 8);
 
             switch (options.Transport)
             {
@@ -106,7 +106,7 @@ public static class BusConfiguration
         });
     }
 
-    private static void AddConsumer<T>(IBusRegistrationConfigurator bus, RuntimeRole roles, RuntimeRole role, string queue, int concurrency)
+    private static void AddConsumer<T>(IBusRegistrationConfigurator bus, NodeRole roles, NodeRole role, string queue, int concurrency)
         where T : class, IConsumer
     {
         if (roles.HasFlag(role))

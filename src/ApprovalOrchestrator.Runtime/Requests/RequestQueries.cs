@@ -160,7 +160,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     {
         var c = i.Classification;
         return new RequestView(
-            i.Id, i.Request.RequestId, i.Status.ToWire(), i.Request.Requester, i.Request.AgentId, i.Request.Text, i.Request.Tool,
+            i.Id, i.Request.ClientRequestId, i.Status.ToWire(), i.Request.Requester, i.Request.AgentId, i.Request.Text, i.Request.Tool,
             c?.Risk.ToString().ToLowerInvariant(), c?.Category, OutcomeMessages.Reason(i) ?? c?.Reason, c?.Confidence,
             c?.MatchedRuleIds ?? [], c?.MatchedTerms ?? [],
             new WorkflowView(i.Definition.Id, i.Definition.Version, i.Definition.Hash),

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ApprovalOrchestrator.Core.Workflow;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
 
 /// <summary>One request as the API shows it: state, classification, tasks, timeline and outcome.</summary>
+/// <remarks><see cref="Id"/> is the orchestrator's instance id; <see cref="ClientRequestId"/> the client's key (<c>requestId</c> on the wire).</remarks>
 public sealed record RequestView(
     Guid Id,
-    string RequestId,
+    [property: JsonPropertyName("requestId")] string ClientRequestId,
     string Status,
     string Requester,
     string AgentId,
@@ -58,9 +60,10 @@ public sealed record WorkflowView(string Id, int Version, string Hash);
 /// Only people who may see the task get this view; notifications and bus events stay redacted, except the Slack
 /// message, whose Approve button approves this exact action (docs/notifications.md#slack).
 /// </summary>
+/// <remarks><see cref="InstanceId"/> is the instance the task belongs to (<c>requestId</c> on the wire, as it always was).</remarks>
 public sealed record TaskView(
     Guid Id,
-    Guid RequestId,
+    [property: JsonPropertyName("requestId")] Guid InstanceId,
     string Status,
     int Tier,
     string Group,

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ApprovalOrchestrator.Application.Identity;
 
 namespace ApprovalOrchestrator.Server.Identity;
 
@@ -10,6 +11,9 @@ public sealed record Caller(string User, IReadOnlyList<string> Groups, IReadOnly
     public const string RoleClaim = "role";
 
     public bool Is(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>The caller as the use cases see them: verified by a token (or the console session, which holds one).</summary>
+    public Actor AsActor() => new(User, Groups, Roles);
 
     public static Caller From(ClaimsPrincipal principal) => new(
         principal.FindFirstValue(UserClaim) ?? throw new InvalidOperationException("An authenticated caller without a subject."),

@@ -1,12 +1,17 @@
+using ApprovalOrchestrator.Application.Identity;
+
 namespace ApprovalOrchestrator.Server.Identity;
 
-/// <summary>The roles a token's roles claim may carry; each is an authorization policy of the same name.</summary>
+/// <summary>
+/// Authorization policies, and the user roles a token's roles claim may carry (each also a policy of the same name; the
+/// names are <see cref="UserRoles"/>', which the use cases check too). Not a node's process roles (<c>NodeRoles</c>).
+/// </summary>
 public static class Roles
 {
-    public const string Submitter = "submitter";
-    public const string Approver = "approver";
-    public const string Admin = "admin";
-    public const string Auditor = "auditor";
+    public const string Submitter = UserRoles.Submitter;
+    public const string Approver = UserRoles.Approver;
+    public const string Admin = UserRoles.Admin;
+    public const string Auditor = UserRoles.Auditor;
 
     /// <summary>Policy: may read requests (further narrowed per request: a submitter sees only their own).</summary>
     public const string Reader = "reader";

@@ -1,6 +1,7 @@
+using ApprovalOrchestrator.Application.Intake;
+using ApprovalOrchestrator.Application.Requests;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
-using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Identity;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Server.Hosting;
@@ -20,7 +21,7 @@ public static class RequestEndpoints
         group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(Roles.Submitter);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest http, WorkflowEngine engine)
+    private static async Task<IResult> SubmitAsync(HttpRequest http, SubmitRequest submit)
     {
         var (command, problem) = await Problems.ReadJsonAsync<SubmitCommand>(http, ApiJson.Strict);
         if (problem is not null)
@@ -28,40 +29,10 @@ public static class RequestEndpoints
             return problem;
         }
 
-        // The requester is the token's subject. Naming someone else would let a person launder their own request
-        // through another name and then approve it, so a different requester is refused rather than trusted.
-        var caller = Caller.From(http.HttpContext.User);
-        if (command!.Requester is { } named && !string.Equals(named, caller.User, StringComparison.Ordinal))
-        {
-            return await Refusals.ForbiddenAsync(http.HttpContext, $"requester '{named}' is not the authenticated user; omit it or send '{caller.User}'");
-        }
-
-        command = command with { Requester = caller.User };
-
-        var errors = RequestValidator.Validate(command!);
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
-        var result = await engine.SubmitAsync(command!, http.HttpContext.RequestAborted, caller.Groups);
-        if (result.Kind == WorkflowEngine.SubmitKind.Forbidden)
-        {
-            return await Refusals.ForbiddenAsync(http.HttpContext, result.Errors);
-        }
-
-        return result.Kind switch
-        {
-            WorkflowEngine.SubmitKind.Invalid => Problems.Validation(result.Errors),
-            WorkflowEngine.SubmitKind.Conflict => Results.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "requestId already used",
-                detail: $"You already submitted requestId '{command!.RequestId}' with different content (request {result.ConflictingId}). Use a new requestId for a new request.",
-                extensions: new Dictionary<string, object?> { ["existingId"] = result.ConflictingId }),
-            _ => Results.Accepted(
-                $"/api/requests/{result.Instance!.Id}",
-                new SubmitResponse(result.Instance.Id, result.Instance.Request.RequestId, result.Instance.Status.ToWire(), result.Kind == WorkflowEngine.SubmitKind.Existing)),
-        };
+        var submitted = await submit.HandleAsync(command!, Caller.From(http.HttpContext.User).AsActor(), requestIdRequired: false, http.HttpContext.RequestAborted);
+        return await submitted.ToHttpAsync(http.HttpContext, s => Results.Accepted(
+            $"/api/requests/{s.Instance}",
+            new SubmitResponse(s.Instance.Value, s.ClientRequestId.Value, s.Status, s.Duplicate)));
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, RequestQueries queries, SecurityEventLog securityEvents)
@@ -71,7 +42,7 @@ public static class RequestEndpoints
             return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
         }
 
-        if (SeesAll(Caller.From(http.User)) || view.Requester == Caller.From(http.User).User)
+        if (RequestVisibility.MayRead(Caller.From(http.User).AsActor(), view.Requester))
         {
             return Results.Ok(view);
         }
@@ -82,10 +53,7 @@ public static class RequestEndpoints
         return Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}.");
     }
 
-    /// <summary>Approvers, auditors and admins read every request; a submitter only their own.</summary>
-    private static bool SeesAll(Caller caller) => caller.Is(Roles.Approver) || caller.Is(Roles.Auditor) || caller.Is(Roles.Admin);
-
-    private static async Task<IResult> WithdrawAsync(Guid id, HttpContext http, WorkflowEngine engine)
+    private static async Task<IResult> WithdrawAsync(Guid id, HttpContext http, WithdrawRequest withdraw)
     {
         var reason = http.Request.ContentLength is > 0 ? (await Problems.ReadJsonAsync<WithdrawBody>(http.Request, ApiJson.Strict)) : (new WithdrawBody(null), null);
         if (reason.Item2 is { } problem)
@@ -93,15 +61,8 @@ public static class RequestEndpoints
             return problem;
         }
 
-        var caller = Caller.From(http.User);
-        var step = await engine.ApplyAsync(id, (_, _) => new RequestWithdrawn(caller.User, reason.Item1!.Reason), cancellationToken: http.RequestAborted);
-        return step switch
-        {
-            null => Problems.Status(StatusCodes.Status404NotFound, "Not found", $"No request {id}."),
-            { Outcome: StepOutcome.Refused, Refusal: RefusalReason.NotRequester } => await Refusals.ForbiddenAsync(http, step.Message!),
-            { Outcome: StepOutcome.Refused } => Problems.Status(StatusCodes.Status409Conflict, "Cannot withdraw", step.Message!),
-            _ => Results.Ok(new { id, status = step.State.Status.ToWire() }),
-        };
+        var withdrawn = await withdraw.HandleAsync(Caller.From(http.User).AsActor(), new InstanceId(id), reason.Item1!.Reason, http.RequestAborted);
+        return await withdrawn.ToHttpAsync(http, state => Results.Ok(new { id, status = state.Status.ToWire() }));
     }
 
     private static async Task<IResult> ListAsync(string? status, string? risk, int? offset, int? limit, HttpContext http, RequestQueries queries)
@@ -120,11 +81,18 @@ public static class RequestEndpoints
         errors.AddRange(Paging.Validate(offset, limit));
         return errors.Count > 0
             ? Problems.Validation(errors)
-            : Results.Ok(await queries.ListAsync(status, risk, offset ?? 0, limit ?? Paging.DefaultLimit, SeesAll(Caller.From(http.User)) ? null : Caller.From(http.User).User));
+            : Results.Ok(await queries.ListAsync(status, risk, offset ?? 0, limit ?? Paging.DefaultLimit, RequestVisibility.SeesAll(Caller.From(http.User).AsActor()) ? null : Caller.From(http.User).User));
     }
 
     public sealed record WithdrawBody(string? Reason);
 
-    /// <summary>The answer to a submit. <see cref="Duplicate"/> is true when the requestId was seen before.</summary>
-    public sealed record SubmitResponse(Guid Id, string RequestId, string Status, bool Duplicate);
+    /// <summary>
+    /// The answer to a submit: <see cref="Id"/> is the orchestrator's instance id, <see cref="ClientRequestId"/> the
+    /// client's key (on the wire <c>requestId</c>). <see cref="Duplicate"/> is true when that key was seen before.
+    /// </summary>
+    public sealed record SubmitResponse(
+        Guid Id,
+        [property: System.Text.Json.Serialization.JsonPropertyName("requestId")] string ClientRequestId,
+        string Status,
+        bool Duplicate);
 }

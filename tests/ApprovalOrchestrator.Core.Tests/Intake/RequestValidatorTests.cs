@@ -22,7 +22,7 @@ public class RequestValidatorTests
     [Fact]
     public void Optional_fields_may_be_missing()
     {
-        Assert.Empty(RequestValidator.Validate(Valid with { RequestId = null, AgentId = null, Workflow = null, Tool = null }));
+        Assert.Empty(RequestValidator.Validate(Valid with { ClientRequestId = null, AgentId = null, Workflow = null, Tool = null }));
     }
 
     [Fact]
@@ -150,23 +150,23 @@ public class RequestValidatorTests
     [InlineData("  ")]
     public void The_request_id_is_required_only_when_asked(string? requestId)
     {
-        Assert.Empty(RequestValidator.Validate(Valid with { RequestId = requestId }));
-        var error = Assert.Single(RequestValidator.Validate(Valid with { RequestId = requestId }, requestIdRequired: true));
+        Assert.Empty(RequestValidator.Validate(Valid with { ClientRequestId = requestId }));
+        var error = Assert.Single(RequestValidator.Validate(Valid with { ClientRequestId = requestId }, requestIdRequired: true));
         Assert.Equal("requestId", error.Field);
     }
 
     [Fact]
     public void A_request_id_over_200_characters_is_refused()
     {
-        Assert.Empty(RequestValidator.Validate(Valid with { RequestId = new string('r', 200) }));
-        Assert.Equal(["requestId"], Fields(RequestValidator.Validate(Valid with { RequestId = new string('r', 201) })));
+        Assert.Empty(RequestValidator.Validate(Valid with { ClientRequestId = new string('r', 200) }));
+        Assert.Equal(["requestId"], Fields(RequestValidator.Validate(Valid with { ClientRequestId = new string('r', 201) })));
     }
 
     [Fact]
     public void Every_problem_is_reported_at_once_with_its_field()
     {
         var command = new SubmitCommand(
-            RequestId: " ",
+            ClientRequestId: " ",
             Requester: "",
             AgentId: "bad agent",
             Text: "\n",

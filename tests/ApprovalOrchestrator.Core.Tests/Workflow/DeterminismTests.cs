@@ -24,7 +24,7 @@ public class DeterminismTests
     public void Task_ids_derive_from_the_instance_id()
     {
         var task = Classified(AmberText).Tasks[0];
-        Assert.Equal(DeterministicId.Create(InstanceId, "task/0"), task.Id);
+        Assert.Equal(DeterministicId.Create(TheInstanceId, "task/0"), task.Id);
 
         var otherId = Guid.Parse("11111111-2222-3333-4444-555555555555");
         var other = WorkflowStateMachine.Start(otherId, Request(AmberText), Ref, T0).State;
@@ -37,9 +37,9 @@ public class DeterminismTests
     [Fact]
     public void DeterministicId_is_stable_and_separates_scopes_and_names()
     {
-        var a = DeterministicId.Create(InstanceId, "task/0");
-        Assert.Equal(a, DeterministicId.Create(InstanceId, "task/0"));
-        Assert.NotEqual(a, DeterministicId.Create(InstanceId, "task/1"));
+        var a = DeterministicId.Create(TheInstanceId, "task/0");
+        Assert.Equal(a, DeterministicId.Create(TheInstanceId, "task/0"));
+        Assert.NotEqual(a, DeterministicId.Create(TheInstanceId, "task/1"));
         Assert.NotEqual(a, DeterministicId.Create(Guid.Empty, "task/0"));
         Assert.Equal('5', a.ToString("D")[14]); // version 5 style
         Assert.Contains(a.ToString("D")[19], "89ab"); // RFC 4122 variant
@@ -72,7 +72,7 @@ public class DeterminismTests
     private static List<string> Replay()
     {
         var steps = new List<string>();
-        var start = WorkflowStateMachine.Start(InstanceId, Request(RedText), Ref, T0);
+        var start = WorkflowStateMachine.Start(TheInstanceId, Request(RedText), Ref, T0);
         steps.Add(Render(start));
         var state = start.State;
         WorkflowEvent[] events =

@@ -7,7 +7,7 @@ public class ExecutionTests
 {
     private static readonly DateTimeOffset T3 = T2.AddMinutes(10);
 
-    private static string NoApprovalKey => $"ao-{InstanceId:N}";
+    private static string NoApprovalKey => $"ao-{TheInstanceId:N}";
 
     private static readonly DateTimeOffset LeaseExpiry = T2.AddSeconds(30);
 
@@ -213,7 +213,7 @@ public class ExecutionTests
     {
         var executing = Classified(GreenText);
         Assert.Equal(NoApprovalKey, WorkflowStateMachine.IdempotencyKey(executing));
-        Assert.Equal($"ao-{InstanceId.ToString("N")}", WorkflowStateMachine.IdempotencyKey(executing));
+        Assert.Equal($"ao-{TheInstanceId.ToString("N")}", WorkflowStateMachine.IdempotencyKey(executing));
     }
 
     [Fact]
@@ -224,7 +224,7 @@ public class ExecutionTests
         Assert.Equal(NoApprovalKey, WorkflowStateMachine.IdempotencyKey(waiting)); // open task: not yet bound
 
         var approved = Applied(waiting, Approve(taskId, "bob", "team-leads"), T2);
-        var expected = $"ao-{InstanceId:N}-{taskId:N}";
+        var expected = $"ao-{TheInstanceId:N}-{taskId:N}";
         Assert.Equal(expected, WorkflowStateMachine.IdempotencyKey(approved));
 
         var result = Step(approved, new ExecutionStarting("run-A"), T3);
@@ -241,6 +241,6 @@ public class ExecutionTests
     {
         var approved = Applied(Classified(AmberText), Approve(FirstTaskId, "bob", "team-leads"), T2);
         var retried = Step(Applied(approved, new ExecutionStarting("run-A"), T3), TakingOver("run-B", "run-A"), T3.AddMinutes(1));
-        Assert.Equal(new CallGateway(2, $"ao-{InstanceId:N}-{FirstTaskId:N}"), retried.Effects[2]);
+        Assert.Equal(new CallGateway(2, $"ao-{TheInstanceId:N}-{FirstTaskId:N}"), retried.Effects[2]);
     }
 }

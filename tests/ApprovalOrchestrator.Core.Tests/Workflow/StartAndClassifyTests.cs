@@ -9,11 +9,11 @@ public class StartAndClassifyTests
     public void Start_creates_a_received_instance_at_version_0_with_a_received_audit()
     {
         var request = Request(AmberText);
-        var result = WorkflowStateMachine.Start(InstanceId, request, Ref, T0);
+        var result = WorkflowStateMachine.Start(TheInstanceId, request, Ref, T0);
 
         Assert.Equal(StepOutcome.Applied, result.Outcome);
         var s = result.State;
-        Assert.Equal(InstanceId, s.Id);
+        Assert.Equal(TheInstanceId, s.Id);
         Assert.Same(request, s.Request);
         Assert.Equal(Ref, s.Definition);
         Assert.Equal(InstanceStatus.Received, s.Status);
@@ -36,7 +36,7 @@ public class StartAndClassifyTests
     [Fact]
     public void Start_records_the_tool_in_the_received_audit()
     {
-        var result = WorkflowStateMachine.Start(InstanceId, Request(GreenText, ShellTool()), Ref, T0);
+        var result = WorkflowStateMachine.Start(TheInstanceId, Request(GreenText, ShellTool()), Ref, T0);
         var audit = AuditAt(result, 0, AuditKinds.Received, Requester);
         Assert.Equal("shell", audit.Data["tool"]);
         Assert.Equal("run", audit.Data["toolAction"]);

@@ -15,7 +15,7 @@ internal static class WorkflowKit
     public const string RedText = "Transfer funds from treasury to vendor account immediately.";
     public const string BlockedText = "Wipe the staging server tonight.";
 
-    public static readonly Guid InstanceId = Guid.Parse("6f1c2a4e-8b3d-4c5e-9a7f-0123456789ab");
+    public static readonly Guid TheInstanceId = Guid.Parse("6f1c2a4e-8b3d-4c5e-9a7f-0123456789ab");
     public static readonly DefinitionRef Ref = new("agent-action-approval", 1, "sha256:x");
 
     /// <summary>Start time; classification happens a minute later, people decide an hour after that.</summary>
@@ -26,7 +26,7 @@ internal static class WorkflowKit
     /// <summary>The shipped reference definition (workflows/agent-action-approval.yaml).</summary>
     public static WorkflowDefinition Reference => ReferencePolicy.Definition;
 
-    public static Guid FirstTaskId => DeterministicId.Create(InstanceId, "task/0");
+    public static Guid FirstTaskId => DeterministicId.Create(TheInstanceId, "task/0");
 
     public static AgentRequest Request(string text, ToolSpec? tool = null) => new("req-1", Requester, "main", text, tool);
 
@@ -36,7 +36,7 @@ internal static class WorkflowKit
         Classifier.Classify(new PolicyInput(text, Requester, "main"), definition ?? Reference, Ref);
 
     public static WorkflowInstance Started(string text, ToolSpec? tool = null) =>
-        WorkflowStateMachine.Start(InstanceId, Request(text, tool), Ref, T0).State;
+        WorkflowStateMachine.Start(TheInstanceId, Request(text, tool), Ref, T0).State;
 
     public static StepResult Step(WorkflowInstance state, WorkflowEvent @event, DateTimeOffset now, WorkflowDefinition? definition = null) =>
         WorkflowStateMachine.Apply(state, definition ?? Reference, @event, now);

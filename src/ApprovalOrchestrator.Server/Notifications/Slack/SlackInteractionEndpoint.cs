@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ApprovalOrchestrator.Application;
+using ApprovalOrchestrator.Application.Approvals;
+using ApprovalOrchestrator.Application.Identity;
 using ApprovalOrchestrator.Core.Intake;
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Approvals;
@@ -19,7 +22,7 @@ namespace ApprovalOrchestrator.Server.Notifications.Slack;
 /// <c>POST /integrations/slack/interactions</c>, the Slack app's interactivity Request URL. No sign-in: the request
 /// signature is the whole gate. Missing, malformed, wrong, stale (either way) or replayed signatures get 401 and a
 /// security event before the body is even parsed. A verified click decides as the approver its Slack user is mapped to
-/// (<c>Notifications:Slack:Users</c>), in the groups the directory lists for them, through <see cref="TaskDecisions"/>,
+/// (<c>Notifications:Slack:Users</c>), in the groups the directory lists for them, through <see cref="DecideTask"/>,
 /// the use case behind the HTTP API and the bus: action hash, separation of duties, quorum and "reject needs a reason"
 /// all apply. Slack gets 200 with a message for the person who clicked (the original message is replaced once the task
 /// is closed).
@@ -33,7 +36,7 @@ public static class SlackInteractionEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, IOptions<NotificationsOptions> options, SlackReplayGuard replays, SecurityEventLog security, TimeProvider clock,
-        RequestQueries queries, TaskDecisions decisions, IApproverGroupDirectory directory, ILoggerFactory logs)
+        DecideTask decide, IApproverGroupDirectory directory, ILoggerFactory logs)
     {
         var slack = options.Value.Slack;
         if (!slack.Interactive)
@@ -87,42 +90,40 @@ public static class SlackInteractionEndpoint
         var decision = click.ActionId == SlackActions.Approve ? "approve" : "reject";
         var comment = string.IsNullOrWhiteSpace(click.Reason) ? null : click.Reason.Trim();
         var decisionId = $"slack-{(string.IsNullOrWhiteSpace(click.TriggerId) ? Guid.NewGuid().ToString("N") : click.TriggerId)}";
-        var (verdict, errors) = TaskDecisions.Validate(decision, comment, decisionId.Length <= RequestValidator.MaxIdLength ? decisionId : Guid.NewGuid().ToString("N"), button.ActionHash);
-        if (errors.Count > 0)
-        {
-            var reject = errors.Any(e => e.Field == "comment") && verdict == Verdict.Reject && comment is null;
-            return Reply(SlackMessage.Ephemeral(reject
-                ? "Not rejected: a rejection needs a reason. Type it into \"Reason (required to reject)\" above, then press Reject again."
-                : "Refused: " + string.Join(" ", errors.Select(e => $"{e.Field} {e.Message}"))));
-        }
-
-        if (await queries.FindTaskInstanceAsync(button.TaskId) is not { } instanceId)
-        {
-            return Reply(SlackMessage.Ephemeral($"Refused: there is no task {button.TaskId}."));
-        }
-
+        var verdict = click.ActionId == SlackActions.Approve ? Verdict.Approve : Verdict.Reject;
+        var input = new DecisionInput(button.TaskId, decision, comment, decisionId.Length <= RequestValidator.MaxIdLength ? decisionId : Guid.NewGuid().ToString("N"), button.ActionHash);
         // A Slack click carries no token with groups: the directory says which groups the approver is in, and the
         // audit records that Slack vouched (bridge slack:<user id>, authenticated false).
-        var who = new Decider(approver, directory.GroupsOf(approver), Authenticated: false, Bridge: $"slack:{Clip(slackUser)}");
-        var step = await decisions.DecideAsync(who, instanceId, button.TaskId, decisionId, verdict, comment, button.ActionHash, cancellationToken: http.RequestAborted);
-        return Answer(http, security, who, button.TaskId, verdict, step);
+        var who = Actor.VouchedBy($"slack:{Clip(slackUser)}", approver, directory.GroupsOf(approver));
+        var decided = await decide.HandleAsync(who, input, cancellationToken: http.RequestAborted);
+        return Answer(http, security, who, button.TaskId, verdict, decided);
     }
 
-    private static IResult Answer(HttpContext http, SecurityEventLog security, Decider who, Guid taskId, Verdict verdict, StepResult? step)
+    /// <summary>The use case's answer, in words for the person who clicked (the rules are all <see cref="DecideTask"/>'s).</summary>
+    private static IResult Answer(HttpContext http, SecurityEventLog security, Actor who, Guid taskId, Verdict verdict, Result<DecisionTaken> decided)
     {
-        switch (step)
+        switch (decided.Refusal)
         {
-            case null:
+            case { Kind: RefusalKind.Invalid } invalid:
+                var reject = verdict == Verdict.Reject && invalid.Errors.Any(e => e.Field == "comment" && e.Message.StartsWith("is required", StringComparison.Ordinal));
+                return Reply(SlackMessage.Ephemeral(reject
+                    ? "Not rejected: a rejection needs a reason. Type it into \"Reason (required to reject)\" above, then press Reject again."
+                    : "Refused: " + string.Join(" ", invalid.Errors.Select(e => $"{e.Field} {e.Message}"))));
+            case { Kind: RefusalKind.NotFound }:
                 return Reply(SlackMessage.Ephemeral($"Refused: there is no task {taskId}."));
-            case { Outcome: StepOutcome.Refused, Refusal: RefusalReason.NotInGroup or RefusalReason.SelfApproval }:
-                Record(http, security, StatusCodes.Status403Forbidden, who.User, $"{who.Bridge}: {step.Message}");
-                return Reply(SlackMessage.Ephemeral($"Refused: {step.Message}"));
-            case { Outcome: StepOutcome.Refused, Refusal: RefusalReason.StaleAction }:
+            case { IsSecurityEvent: true } forbidden:
+                Record(http, security, StatusCodes.Status403Forbidden, who.User, $"{who.Bridge}: {forbidden.Detail}");
+                return Reply(SlackMessage.Ephemeral($"Refused: {forbidden.Detail}"));
+            case { Kind: RefusalKind.StaleAction }:
                 return Reply(SlackMessage.Ephemeral("Refused: the action changed since this message was posted. Review the task again in the console; nothing was decided."));
-            case { Outcome: StepOutcome.Refused }:
-                return Reply(SlackMessage.Ephemeral($"Refused: {step.Message}"));
-            case { Outcome: StepOutcome.Ignored }:
-                return Reply(SlackMessage.Ephemeral($"Nothing changed: {step.Message}"));
+            case { } other:
+                return Reply(SlackMessage.Ephemeral($"Refused: {other.Detail}"));
+        }
+
+        var step = decided.Value!.Step!;
+        if (!decided.Value.Recorded)
+        {
+            return Reply(SlackMessage.Ephemeral($"Nothing changed: {step.Message}"));
         }
 
         var task = step.State.FindTask(taskId)!;

@@ -1,4 +1,4 @@
-using ApprovalOrchestrator.Runtime.Approvals;
+using ApprovalOrchestrator.Application.Approvals;
 using ApprovalOrchestrator.Runtime.Requests;
 using ApprovalOrchestrator.Server.Tasks;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ApprovalOrchestrator.Server.Web.Pages.Inbox;
 
 /// <summary>The approver's inbox: the same query as <c>GET /api/tasks</c>, most urgent (earliest due) first.</summary>
-public sealed class IndexModel(RequestQueries queries, DelegationStore delegations) : ConsolePage
+public sealed class IndexModel(RequestQueries queries, TaskVisibility visibility) : ConsolePage
 {
     public const int PageSize = 100;
 
@@ -23,7 +23,7 @@ public sealed class IndexModel(RequestQueries queries, DelegationStore delegatio
 
     public IReadOnlyList<string> Groups { get; private set; } = [];
 
-    public static readonly string[] Statuses = ["open", "approved", "rejected", "expired", "withdrawn"];
+    public static readonly string[] Statuses = TaskEndpoints.Statuses;
 
     public async Task OnGetAsync() => Tasks = await LoadAsync();
 
@@ -39,7 +39,7 @@ public sealed class IndexModel(RequestQueries queries, DelegationStore delegatio
         Risk = Risk is "amber" or "red" ? Risk : null;
         Status = Statuses.Contains(Status) ? Status : "open";
         Group = string.IsNullOrWhiteSpace(Group) ? null : Group;
-        var query = await TaskEndpoints.InboxFor(Me, delegations, Status!, Risk, Group);
+        var query = TaskEndpoints.InboxQueryFor(await visibility.InboxAsync(Me.AsActor()), Status!, Risk, Group);
         Groups = query.Groups.Order(StringComparer.Ordinal).ToList();
         return await queries.InboxAsync(query, 0, PageSize);
     }

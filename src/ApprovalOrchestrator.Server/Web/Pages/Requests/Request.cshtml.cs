@@ -1,6 +1,6 @@
 using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Runtime.Requests;
-using ApprovalOrchestrator.Server.Identity;
+using ApprovalOrchestrator.Application.Requests;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ApprovalOrchestrator.Server.Web.Pages.Requests;
@@ -24,7 +24,6 @@ public sealed class RequestModel(RequestQueries queries) : ConsolePage
         }
 
         View = view;
-        var seesAll = Me.Is(Roles.Approver) || Me.Is(Roles.Auditor) || Me.Is(Roles.Admin);
-        return seesAll || view.Requester == Me.User ? Page() : await ForbiddenPageAsync("Only the requester, approvers, auditors and admins may read a request.");
+        return RequestVisibility.MayRead(Me.AsActor(), view.Requester) ? Page() : await ForbiddenPageAsync("Only the requester, approvers, auditors and admins may read a request.");
     }
 }

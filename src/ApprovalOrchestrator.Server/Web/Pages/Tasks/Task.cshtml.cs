@@ -1,12 +1,9 @@
+using ApprovalOrchestrator.Application;
+using ApprovalOrchestrator.Application.Approvals;
 using ApprovalOrchestrator.Core.Classification;
-using ApprovalOrchestrator.Core.Delegation;
 using ApprovalOrchestrator.Core.Workflow;
-using ApprovalOrchestrator.Runtime.Approvals;
-using ApprovalOrchestrator.Runtime.Engine;
 using ApprovalOrchestrator.Runtime.Requests;
-using ApprovalOrchestrator.Server.Tasks;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace ApprovalOrchestrator.Server.Web.Pages.Tasks;
 
@@ -14,7 +11,8 @@ namespace ApprovalOrchestrator.Server.Web.Pages.Tasks;
 /// One task, as the approver decides on it. The form carries the action hash shown on this page, so a decision on an
 /// action that changed since is refused (stale) exactly as over the API. Refusals come back as messages on this page.
 /// </summary>
-public sealed class TaskModel(RequestQueries queries, DelegationStore delegations, WorkflowEngine engine, IOptions<ApprovalsOptions> approvals) : ConsolePage
+/// <remarks>An adapter: the form posts go to the same use cases as the API (Application/Approvals); this page only words the answers.</remarks>
+public sealed class TaskModel(RequestQueries queries, TaskVisibility visibility, DecideTask decide, ClaimTask claim, ReleaseClaim release) : ConsolePage
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -50,9 +48,8 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
             return stop;
         }
 
-        var granted = await delegations.AuthoritiesAsync(Me.User);
-        var step = await engine.ApplyAsync(Instance.Id, (_, _) => new TaskClaimed(Id, Me.User, Me.Groups, approvals.Value.ClaimDuration, granted), cancellationToken: HttpContext.RequestAborted);
-        return await AfterAsync(step, $"You claimed this task for {approvals.Value.ClaimDuration.TotalMinutes:0} minutes: others see that you are reviewing it.");
+        var claimed = await claim.HandleAsync(Me.AsActor(), Id, HttpContext.RequestAborted);
+        return await AfterAsync(claimed.Refusal, $"You claimed this task for {claimed.Value?.Duration.TotalMinutes:0} minutes: others see that you are reviewing it.");
     }
 
     public async Task<IActionResult> OnPostReleaseAsync()
@@ -62,8 +59,8 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
             return stop;
         }
 
-        var step = await engine.ApplyAsync(Instance.Id, (_, _) => new ClaimReleased(Id, Me.User), cancellationToken: HttpContext.RequestAborted);
-        return await AfterAsync(step, "You released your claim.");
+        var released = await release.HandleAsync(Me.AsActor(), Id, HttpContext.RequestAborted);
+        return await AfterAsync(released.Refusal, "You released your claim.");
     }
 
     private async Task<IActionResult> DecideAsync(Verdict verdict)
@@ -73,43 +70,37 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
             return stop;
         }
 
-        // The rules every way of deciding shares (HTTP API, bus, here).
-        var (_, errors) = Runtime.Approvals.TaskDecisions.Validate(verdict == Verdict.Approve ? "approve" : "reject", Comment, null, ActionHash);
-        if (errors.Count > 0)
-        {
-            return Refused(errors[0].Field == "comment" && verdict == Verdict.Reject && string.IsNullOrWhiteSpace(Comment)
-                ? "To reject, say why in the comment."
-                : $"The {errors[0].Field} {errors[0].Message}");
-        }
-
-        var step = await TaskEndpoints.Decide(engine, delegations, Me, Instance.Id, Id, Guid.NewGuid().ToString("N"), verdict, Comment, ActionHash!, HttpContext.RequestAborted);
-        if (step is { Outcome: StepOutcome.Applied })
+        var input = new DecisionInput(Id, verdict == Verdict.Approve ? "approve" : "reject", Comment, null, ActionHash);
+        var decided = await decide.HandleAsync(Me.AsActor(), input, cancellationToken: HttpContext.RequestAborted);
+        if (decided.Value is { Recorded: true })
         {
             Flash = verdict == Verdict.Approve ? "You approved this request." : "You rejected this request.";
             FlashIsError = false;
             return LocalRedirect($"/requests/{Instance.Id}");
         }
 
-        return await AfterAsync(step, "Nothing changed: your decision was already recorded.");
+        return await AfterAsync(decided.Refusal, "Nothing changed: your decision was already recorded.");
     }
 
-    /// <summary>Back to this task with a message: what was done, or why it was refused.</summary>
-    private async Task<IActionResult> AfterAsync(StepResult? step, string done)
+    /// <summary>Back to this task with a message: what was done, or why it was refused (in words for a person).</summary>
+    private async Task<IActionResult> AfterAsync(Refusal? refusal, string done)
     {
-        if (step is { Outcome: StepOutcome.Refused } refused)
+        if (refusal is not null)
         {
-            var message = refused.Refusal switch
+            var message = refusal switch
             {
-                RefusalReason.Closed => "This task is already decided or closed; nothing was recorded. " + refused.Message,
-                RefusalReason.StaleAction => "The action changed since this page was loaded: review it again below, then decide. Nothing was recorded.",
-                RefusalReason.ClaimedByOther => "Someone else is reviewing this task (claimed). " + refused.Message,
-                RefusalReason.SelfApproval => "You submitted this request: you cannot decide on it. " + refused.Message,
-                RefusalReason.NotInGroup => "This task is not for you: you are not in its group, nor delegated. " + refused.Message,
-                _ => refused.Message ?? "Refused.",
+                { Kind: RefusalKind.Invalid, Errors: [{ Field: "comment" } e, ..] } when e.Message.StartsWith("is required", StringComparison.Ordinal) => "To reject, say why in the comment.",
+                { Kind: RefusalKind.Invalid, Errors: [var first, ..] } => $"The {first.Field} {first.Message}",
+                { Reason: RefusalReason.Closed } => "This task is already decided or closed; nothing was recorded. " + refusal.Detail,
+                { Reason: RefusalReason.StaleAction } => "The action changed since this page was loaded: review it again below, then decide. Nothing was recorded.",
+                { Reason: RefusalReason.ClaimedByOther } => "Someone else is reviewing this task (claimed). " + refusal.Detail,
+                { Reason: RefusalReason.SelfApproval } => "You submitted this request: you cannot decide on it. " + refusal.Detail,
+                { Reason: RefusalReason.NotInGroup } => "This task is not for you: you are not in its group, nor delegated. " + refusal.Detail,
+                _ => refusal.Detail,
             };
-            if (refused.Refusal is RefusalReason.SelfApproval or RefusalReason.NotInGroup)
+            if (refusal.IsSecurityEvent)
             {
-                await RecordRefusalAsync(refused.Message ?? message);
+                await RecordRefusalAsync(refusal.SecurityNote ?? refusal.Detail);
             }
 
             return Refused(message);
@@ -136,12 +127,12 @@ public sealed class TaskModel(RequestQueries queries, DelegationStore delegation
         }
 
         (Task, Instance) = found;
-        if (OwnRequest || await TaskEndpoints.MayActAsync(Me, Instance, Id, delegations))
+        if (OwnRequest || await visibility.MayActAsync(Me.AsActor(), Instance, Id))
         {
             return null;
         }
 
-        if (DelegationGraph.TieToRequester(Instance.Request.Requester, Me.User, await delegations.AuthoritiesAsync(Me.User)) is { } tie)
+        if (await visibility.TieToRequesterAsync(Me.AsActor(), Instance) is { } tie)
         {
             return await ForbiddenPageAsync($"You hold authority through a delegation chain that includes the requester ({string.Join(" → ", tie)}): you cannot review or decide on their request.");
         }

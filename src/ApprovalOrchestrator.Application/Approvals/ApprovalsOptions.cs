@@ -1,4 +1,4 @@
-namespace ApprovalOrchestrator.Runtime.Approvals;
+namespace ApprovalOrchestrator.Application.Approvals;
 
 /// <summary><c>Approvals:*</c>: approver-side settings.</summary>
 public sealed class ApprovalsOptions

@@ -1,8 +1,11 @@
 namespace ApprovalOrchestrator.Runtime;
 
-/// <summary>The pieces a process can run. Each is a consumer on its own queue, so pieces can scale out separately.</summary>
+/// <summary>
+/// The pieces a server process (a node) can run. Each is a consumer on its own queue, so pieces can scale out separately.
+/// Not the roles of a person (submitter, approver, admin, auditor: <c>Application.Identity.UserRoles</c>).
+/// </summary>
 [Flags]
-public enum RuntimeRole
+public enum NodeRole
 {
     None = 0,
     Intake = 1,
@@ -14,25 +17,25 @@ public enum RuntimeRole
 }
 
 /// <summary>
-/// Configuration key <c>Roles</c>: a comma list of <c>intake, classification, execution, timers, decisions</c>; all when unset.
+/// Configuration key <c>Roles</c> (kept for compatibility; it names node roles): a comma list of <c>intake, classification, execution, timers, decisions</c>; all when unset.
 /// Quartz, the outbox dispatcher and recovery run in every process regardless (they only write the database and publish).
 /// </summary>
-public static class RuntimeRoles
+public static class NodeRoles
 {
     public const string Key = "Roles";
 
-    public static RuntimeRole Parse(string? value)
+    public static NodeRole Parse(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return RuntimeRole.All;
+            return NodeRole.All;
         }
 
-        var roles = RuntimeRole.None;
+        var roles = NodeRole.None;
         foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // A typo must not silently leave a piece unserved.
-            if (!Enum.TryParse<RuntimeRole>(name, ignoreCase: true, out var role) || role is RuntimeRole.None || !Enum.IsDefined(role))
+            if (!Enum.TryParse<NodeRole>(name, ignoreCase: true, out var role) || role is NodeRole.None || !Enum.IsDefined(role))
             {
                 throw new InvalidOperationException($"Unknown role '{name}' in {Key}; expected a comma list of intake, classification, execution, timers, decisions (or all).");
             }
