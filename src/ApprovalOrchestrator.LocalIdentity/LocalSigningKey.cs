@@ -11,7 +11,6 @@ namespace ApprovalOrchestrator.LocalIdentity;
 public static class LocalSigningKey
 {
     public const string FileName = "signing.key";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static string PathBeside(string databaseFile) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databaseFile)) ?? ".", FileName);
@@ -21,32 +20,10 @@ public static class LocalSigningKey
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnly;
-                }
-
-                using (var stream = new FileStream(path, options))
-                using (var writer = new StreamWriter(stream))
-                {
-                    writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-                }
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: use theirs.
-            }
+            OwnerOnlyFile.CreateOnce(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))); // false: another process was first; use theirs
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
-        {
-            File.SetUnixFileMode(path, OwnerOnly); // the umask or a copy may have widened it
-        }
-
+        OwnerOnlyFile.RestrictToOwner(path);
         return Load(path);
     }
 

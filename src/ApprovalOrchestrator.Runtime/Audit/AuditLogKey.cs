@@ -10,7 +10,6 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 public static class AuditLogKey
 {
     public const string FileName = "audit-log.key";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static string PathFor(AuditLogOptions options, string dataDirectory) =>
         options.KeyFile is { Length: > 0 } configured
@@ -21,29 +20,11 @@ public static class AuditLogKey
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using var created = NoteKeys.GenerateSigner(origin, RandomNumberGenerator.GetBytes(32));
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnly;
-                }
-
-                using var writer = new StreamWriter(new FileStream(path, options));
-                writer.WriteLine(created.SignerKey);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: use theirs.
-            }
+            LocalIdentity.OwnerOnlyFile.CreateOnce(path, created.SignerKey + "\n"); // false: another process was first; use theirs
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
-        {
-            File.SetUnixFileMode(path, OwnerOnly);
-        }
+        LocalIdentity.OwnerOnlyFile.RestrictToOwner(path);
 
         try
         {
