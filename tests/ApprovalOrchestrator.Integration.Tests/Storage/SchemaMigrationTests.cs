@@ -23,12 +23,20 @@ public sealed class SchemaMigrationTests
         return path;
     }
 
+    /// <summary>When the fixture's first task opened (its timers are due 4 h and 24 h later).</summary>
+    private static readonly DateTimeOffset FixtureMadeAt = DateTimeOffset.Parse("2026-12-02T10:52:49Z", System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task A_database_made_before_migrations_upgrades_in_place_and_its_waiting_requests_still_complete()
     {
         var path = FixtureCopy();
 
-        await using var server = await OrchestratorHost.StartAsync(path);
+        // The fixture's tasks opened at a fixed moment and their timers come due hours later: run the server a minute after
+        // that moment, so the waiting requests are still waiting whatever day the suite runs (on the wall clock the amber
+        // one escalated at 14:52 on the day it was made, and both expire within a day).
+        var clock = new ShiftedClock();
+        clock.Advance(FixtureMadeAt.AddMinutes(1) - DateTimeOffset.UtcNow);
+        await using var server = await OrchestratorHost.StartAsync(path, configure: ShiftedClock.Install(clock));
 
         var versions = await Applied(server);
         Assert.Equal(Migration.Load("sqlite").Select(m => m.Version), versions);
