@@ -9,10 +9,24 @@ namespace ApprovalOrchestrator.Runtime.Audit;
 /// back together. The index is MAX(idx)+1 read in that transaction, after taking the log's sequence lock
 /// (<see cref="Storage.SqlDialect.LockSequenceAsync"/>: SQLite's single writer, a transaction advisory lock on PostgreSQL),
 /// so no two appends race. The lock is held until the caller commits: the log is the one serialization point of writers.
+/// Where writers run concurrently (<see cref="Storage.SqlDialect.DefersLogAppends"/>: PostgreSQL) the appends of a
+/// transaction wait until just before its commit (<see cref="Storage.TransactionHooks"/>), so the lock covers the appends
+/// and the commit, not the whole step; leaves then also enter the log in commit order.
 /// </summary>
 public static class AuditLog
 {
-    public static async Task<long> AppendAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
+    public static Task AppendAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
+    {
+        if (!Storage.SqlDialect.Of(connection).DefersLogAppends)
+        {
+            return AppendNowAsync(connection, tx, source, sourceId, instanceId, entry);
+        }
+
+        Storage.TransactionHooks.BeforeCommit(tx, () => AppendNowAsync(connection, tx, source, sourceId, instanceId, entry));
+        return Task.CompletedTask;
+    }
+
+    private static async Task AppendNowAsync(IDbConnection connection, IDbTransaction tx, string source, string sourceId, Guid? instanceId, string entry)
     {
         var leaf = LogEntries.LeafHash(entry);
         await Storage.SqlDialect.Of(connection).LockSequenceAsync(connection, tx, "log_leaves");
@@ -28,8 +42,6 @@ public static class AuditLog
         {
             await connection.ExecuteAsync("INSERT INTO log_nodes (level, idx, hash) VALUES (@level, @nodeIndex, @hash)", new { level, nodeIndex, hash }, tx);
         }
-
-        return index;
     }
 
     /// <summary>The number of leaves (the next index).</summary>

@@ -53,6 +53,9 @@ public abstract class SqlDialect
     /// <summary>An integer column expression for "the order rows were inserted in", a tie-break only (SQLite: rowid; PostgreSQL: none, 0).</summary>
     public abstract string InsertionOrder { get; }
 
+    /// <summary>Whether signed-log appends wait until just before commit (concurrent writers) or happen at once (one writer).</summary>
+    public abstract bool DefersLogAppends { get; }
+
     /// <summary>Busy/locked/serialization/deadlock: the same work may pass if tried again a little later.</summary>
     public abstract bool IsTransient(Exception ex);
 

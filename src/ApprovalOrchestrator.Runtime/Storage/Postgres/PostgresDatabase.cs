@@ -101,6 +101,7 @@ public sealed class PostgresDatabase : Database, IDisposable
             using (var tx = connection.BeginTransaction())
             {
                 Audit.LogSources.Backfill(connection, tx);
+                TransactionHooks.RunBeforeCommitAsync(tx).GetAwaiter().GetResult();
                 tx.Commit();
             }
         }
@@ -115,6 +116,7 @@ public sealed class PostgresDatabase : Database, IDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var result = await work(connection, tx);
+        await TransactionHooks.RunBeforeCommitAsync(tx);
         await tx.CommitAsync();
         return result;
     }

@@ -17,6 +17,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string InsertionOrder => "0";
 
+    public override bool DefersLogAppends => true;
+
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 
     public override string NotIn(string column, string parameter) => $"{column} <> ALL({parameter})";

@@ -16,6 +16,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string InsertionOrder => "rowid";
 
+    public override bool DefersLogAppends => false;
+
     public override string In(string column, string parameter) => $"{column} IN {parameter}";
 
     public override string NotIn(string column, string parameter) => $"{column} NOT IN {parameter}";
