@@ -78,13 +78,8 @@ public static class TestStorage
 
     private static string CreateTestDatabase()
     {
-        var url = Environment.GetEnvironmentVariable("AO_POSTGRES_URL");
-        if (string.IsNullOrWhiteSpace(url))
-        {
-            throw new InvalidOperationException(
-                $"The PostgreSQL tests ({Variable}=postgres, and those about the PostgreSQL provider) need AO_POSTGRES_URL (a PostgreSQL connection string, e.g. Host=127.0.0.1;Username=postgres;Password=postgres): scripts/test.sh starts the server and sets it.");
-        }
-
+        // The same server variable (and the same sentence when it is missing) as the scratch databases of the scale-out tests.
+        var url = Testing.ScaleOut.ScratchPostgres.ServerConnectionString;
         var admin = new NpgsqlConnectionStringBuilder(url) { Database = "postgres", Pooling = false };
         using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
