@@ -354,5 +354,14 @@ if [ "$summary" = "none" ]; then
     say "no test results found in the dotnet test output (build failure or no tests ran?)"
     summary="0 passed, 0 failed, 0 skipped"
 fi
+# Repeat each failed test with its message at the end, where a CI page that shows only the tail still has them.
+failures=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOG_FILE" | awk '
+    /^[[:space:]]+Failed [A-Za-z_].*\[[^]]*\][[:space:]]*$/ { grab = 1; n = 0; print; next }
+    grab && (/^[[:space:]]*Stack Trace:/ || n >= 12) { grab = 0; next }
+    grab { n++; print }')
+if [ -n "$failures" ]; then
+    say "failed tests, with their messages:"
+    echo "$failures"
+fi
 echo "$summary"
 exit "$test_rc"
