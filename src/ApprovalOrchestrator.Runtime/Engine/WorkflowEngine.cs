@@ -57,7 +57,7 @@ public sealed class WorkflowEngine(
             requesterGroups is { Count: > 0 } ? requesterGroups.ToArray() : null);
         var fingerprint = Fingerprint(request, workflowId);
 
-        var result = await WithRetriesAsync(() => database.InTransactionAsync(async (connection, tx) =>
+        var result = await WithRetriesAsync(() => database.InStepTransactionAsync(async (connection, tx) =>
         {
             if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.Requester, request.ClientRequestId) is { } existing)
             {
@@ -105,7 +105,7 @@ public sealed class WorkflowEngine(
         // The step's span joins the request's trace even when an HTTP decision or a timer started it; outbox rows
         // written inside it carry that trace on to the next consumer.
         using var span = Telemetry.OrchestratorTelemetry.StartSpan("step", await Telemetry.TraceContextRows.FindAsync(database, instanceId));
-        var (result, pending, before, at) = await WithRetriesAsync(() => database.InTransactionAsync<(StepResult?, PendingWork, WorkflowInstance?, DateTimeOffset)>(async (connection, tx) =>
+        var (result, pending, before, at) = await WithRetriesAsync(() => database.InStepTransactionAsync<(StepResult?, PendingWork, WorkflowInstance?, DateTimeOffset)>(async (connection, tx) =>
         {
             var now = clock.GetUtcNow();
             if (inbox is not null && !await Inbox.TryClaimAsync(connection, tx, inbox, now))

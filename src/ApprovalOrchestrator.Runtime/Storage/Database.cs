@@ -49,6 +49,15 @@ public abstract class Database
     /// </summary>
     public abstract Task<T> InTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as one step of a write transaction that other steps arriving at the same time may
+    /// share (group commit, <see cref="GroupCommit"/>). Its writes commit or roll back as one, as with
+    /// <see cref="InTransactionAsync{T}"/>; an exception it throws undoes only its own writes. The result is returned
+    /// after the commit. The work must be re-runnable (it reads what it needs inside the transaction): if the shared
+    /// transaction fails to commit, it runs again alone.
+    /// </summary>
+    public virtual Task<T> InStepTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work) => InTransactionAsync(work);
+
     public Task InTransactionAsync(Func<DbConnection, IDbTransaction, Task> work) =>
         InTransactionAsync<bool>(async (connection, tx) =>
         {

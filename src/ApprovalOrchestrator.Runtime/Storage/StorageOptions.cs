@@ -18,6 +18,17 @@ public sealed class StorageOptions
 
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
+    /// <summary>
+    /// <c>Storage:GroupCommit:MaxSteps</c>: at most this many workflow steps share one write transaction (1 turns group
+    /// commit off).
+    /// </summary>
+    public int GroupCommitMaxSteps { get; set; } = 32;
+
+    /// <summary>
+    /// <c>Storage:GroupCommit:Writers</c>: shared transactions a PostgreSQL server runs at once (SQLite has one writer).
+    /// </summary>
+    public int GroupCommitWriters { get; set; } = 4;
+
     /// <summary><c>Storage:DataDirectory</c>: local files of a server on PostgreSQL (SQLite keeps them beside its file).</summary>
     public string? DataDirectory { get; set; }
 }

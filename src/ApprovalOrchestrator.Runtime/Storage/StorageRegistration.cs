@@ -34,9 +34,24 @@ public static class StorageRegistration
             o.Provider = provider;
             o.ConnectionString = connectionString;
             o.DataDirectory = configuration[$"{StorageOptions.Section}:DataDirectory"];
+            o.GroupCommitMaxSteps = PositiveInt(configuration, "GroupCommit:MaxSteps", o.GroupCommitMaxSteps);
+            o.GroupCommitWriters = PositiveInt(configuration, "GroupCommit:Writers", o.GroupCommitWriters);
         });
         return provider == StorageOptions.Sqlite
             ? SqliteStorage.Add(services, connectionString)
             : PostgresStorage.Add(services, configuration, connectionString);
+    }
+
+    private static int PositiveInt(IConfiguration configuration, string key, int fallback)
+    {
+        var value = configuration[$"{StorageOptions.Section}:{key}"];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 1000
+            ? n
+            : throw new InvalidOperationException($"{StorageOptions.Section}:{key} must be a whole number from 1 to 1000, not '{value}'.");
     }
 }

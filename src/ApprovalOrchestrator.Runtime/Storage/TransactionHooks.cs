@@ -15,6 +15,18 @@ public static class TransactionHooks
     /// <summary>Registers <paramref name="work"/> to run before <paramref name="tx"/> commits, in registration order.</summary>
     public static void BeforeCommit(IDbTransaction tx, Func<Task> work) => s_beforeCommit.GetOrCreateValue(tx).Add(work);
 
+    /// <summary>How much work is registered for <paramref name="tx"/> so far: a savepoint's mark.</summary>
+    internal static int Mark(IDbTransaction tx) => s_beforeCommit.TryGetValue(tx, out var pending) ? pending.Count : 0;
+
+    /// <summary>Forgets what was registered after <paramref name="mark"/>: its savepoint was rolled back.</summary>
+    internal static void DiscardSince(IDbTransaction tx, int mark)
+    {
+        if (s_beforeCommit.TryGetValue(tx, out var pending) && pending.Count > mark)
+        {
+            pending.RemoveRange(mark, pending.Count - mark);
+        }
+    }
+
     /// <summary>Runs (and forgets) what was registered for <paramref name="tx"/>; work registered meanwhile runs too.</summary>
     public static async Task RunBeforeCommitAsync(IDbTransaction tx)
     {

@@ -50,10 +50,14 @@ public static class TestStorage
     }
 
     /// <summary>A <see cref="Database"/> on the same store a host started with <paramref name="databasePath"/> uses.</summary>
-    public static Database Open(string databasePath, TimeProvider? clock = null) =>
-        IsPostgres
-            ? new PostgresDatabase(Options.Create(new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = ConnectionStringFor(databasePath), DataDirectory = Path.GetDirectoryName(databasePath) }), clock ?? TimeProvider.System)
-            : new SqliteDatabase(Options.Create(new StorageOptions { ConnectionString = $"Data Source={databasePath}" }));
+    public static Database Open(string databasePath, TimeProvider? clock = null, Action<StorageOptions>? configure = null)
+    {
+        var options = IsPostgres
+            ? new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = ConnectionStringFor(databasePath), DataDirectory = Path.GetDirectoryName(databasePath) }
+            : new StorageOptions { ConnectionString = $"Data Source={databasePath}" };
+        configure?.Invoke(options);
+        return IsPostgres ? new PostgresDatabase(Options.Create(options), clock ?? TimeProvider.System) : new SqliteDatabase(Options.Create(options));
+    }
 
     private static string ConnectionStringFor(string databasePath)
     {

@@ -17,6 +17,7 @@ public sealed class PostgresDatabase : Database, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
+    private readonly GroupCommit _steps;
 
     public PostgresDatabase(IOptions<StorageOptions> options, TimeProvider clock)
     {
@@ -27,6 +28,11 @@ public sealed class PostgresDatabase : Database, IDisposable
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         DataDirectory = Path.GetFullPath(options.Value.DataDirectory ?? "data");
         _ = PostgresDialect.Instance; // registers the dialect for SqlDialect.Of(connection)
+        _steps = new GroupCommit(
+            new SemaphoreSlim(options.Value.GroupCommitWriters, options.Value.GroupCommitWriters),
+            options.Value.GroupCommitMaxSteps,
+            async () => await _dataSource.OpenConnectionAsync(),
+            async connection => await connection.BeginTransactionAsync());
     }
 
     /// <summary>Checks the string names a host and a database; the password stays in it and is never printed.</summary>
@@ -120,6 +126,8 @@ public sealed class PostgresDatabase : Database, IDisposable
         await tx.CommitAsync();
         return result;
     }
+
+    public override Task<T> InStepTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work) => _steps.RunAsync(work);
 
     public void Dispose() => _dataSource.Dispose();
 }

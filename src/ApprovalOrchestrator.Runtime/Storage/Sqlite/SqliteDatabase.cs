@@ -17,6 +17,7 @@ public sealed class SqliteDatabase : Database
     private static int s_initialized;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly GroupCommit _steps;
 
     public SqliteDatabase(IOptions<StorageOptions> options)
     {
@@ -24,6 +25,12 @@ public sealed class SqliteDatabase : Database
         _ = SqliteDialect.Instance; // registers the dialect for SqlDialect.Of(connection)
         ConnectionString = Normalize(options.Value.ConnectionString);
         FilePath = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        // The same gate as single transactions: SQLite has one writer, and the queue in front of it stays first come first served.
+        _steps = new GroupCommit(
+            _writeGate,
+            options.Value.GroupCommitMaxSteps,
+            () => Task.FromResult(Open()),
+            connection => Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction()));
     }
 
     /// <summary>Absolute file path, pooling and a busy timeout: the same string serves our connections and Quartz's.</summary>
@@ -151,4 +158,6 @@ public sealed class SqliteDatabase : Database
             _writeGate.Release();
         }
     }
+
+    public override Task<T> InStepTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work) => _steps.RunAsync(work);
 }
