@@ -1,3 +1,4 @@
+using ApprovalOrchestrator.LocalIdentity;
 using ApprovalOrchestrator.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,56 +7,90 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ApprovalOrchestrator.Benchmarks;
 
-/// <summary>The real server, in-process, on the RabbitMQ transport, with a fresh SQLite file and a name prefix of its own.</summary>
+/// <summary>
+/// The real server, in-process, on a <see cref="BenchStore"/>, on RabbitMQ (with a name prefix of its own) or the
+/// in-process bus, with a fake Gateway. Its local signing key is made first, so the benchmark can sign approvers' tokens.
+/// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private BenchServer(WebApplication app, string databasePath)
+    private BenchServer(WebApplication app, Uri address, LocalTokenIssuer tokens)
     {
         _app = app;
-        DatabasePath = databasePath;
+        Address = address;
+        Tokens = tokens;
     }
 
-    public string DatabasePath { get; }
+    public Uri Address { get; }
 
-    public static async Task<BenchServer> StartAsync(string brokerUrl, string prefix, string gatewayUrl, string gatewayToken, string directory)
+    public LocalTokenIssuer Tokens { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="brokerUrl">RabbitMQ, or null for the in-process bus.</param>
+    /// <param name="defaultLogging">Log as the server does out of the box (to measure it); otherwise errors only.</param>
+    public static async Task<BenchServer> StartAsync(
+        BenchStore store, string? brokerUrl, string prefix, string gatewayUrl, string gatewayToken, string directory,
+        bool defaultLogging = false, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var databasePath = Path.Combine(directory, "approvals.db");
-        string[] args =
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:Approvals=Data Source={databasePath}",
-            "--Bus:Transport=RabbitMq",
-            $"--Bus:RabbitMq:Url={brokerUrl}",
-            $"--Bus:RabbitMq:Prefix={prefix}",
-            $"--Gateway:BaseUrl={gatewayUrl}",
-            $"--Gateway:Token={gatewayToken}",
+        var keyFile = Path.Combine(directory, LocalSigningKey.FileName);
+        LocalSigningKey.LoadOrCreate(keyFile);
+        var settings = new Dictionary<string, string?>(store.Settings)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Auth:LocalKeyFile"] = keyFile,
+            ["Gateway:BaseUrl"] = gatewayUrl,
+            ["Gateway:Token"] = gatewayToken,
+        };
+        if (brokerUrl is not null)
+        {
+            settings["Bus:Transport"] = "RabbitMq";
+            settings["Bus:RabbitMq:Url"] = brokerUrl;
+            settings["Bus:RabbitMq:Prefix"] = prefix;
+        }
+
+        if (!defaultLogging)
+        {
             // Per-request logging would measure the console, not the orchestrator.
-            "--Logging:LogLevel:Default=Error",
-            "--Logging:LogLevel:MassTransit=Critical",
-            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
-        ];
-        var app = ServerApp.Build(args);
+            settings["Logging:LogLevel:Default"] = "Error";
+            settings["Logging:LogLevel:MassTransit"] = "Critical";
+            settings["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = ServerApp.Build(settings.Select(s => $"--{s.Key}={s.Value}").ToArray());
         await ServerApp.InitializeAsync(app.Services, AppContext.BaseDirectory);
         await app.StartAsync();
-        var server = new BenchServer(app, databasePath);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var server = new BenchServer(app, address, LocalTokenIssuer.FromKeyFile(keyFile));
 
         // Ready means the bus is connected and every endpoint is bound: nothing published from now on is lost.
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
-        var until = DateTime.UtcNow.AddSeconds(30);
+        using var http = new HttpClient { BaseAddress = address };
+        var until = DateTime.UtcNow.AddSeconds(60);
         while (!(await http.GetAsync("/health/ready")).IsSuccessStatusCode)
         {
             if (DateTime.UtcNow > until)
             {
-                throw new TimeoutException("The server was not ready within 30 s.");
+                throw new TimeoutException("The server was not ready within 60 s.");
             }
 
             await Task.Delay(100);
         }
 
         return server;
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="user"/>.</summary>
+    public HttpClient Client(string user, string[] groups, string[] roles)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.Issue(user, groups, roles, TimeSpan.FromHours(2)));
+        return client;
     }
 
     public async ValueTask DisposeAsync()
