@@ -42,6 +42,13 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
+        services.Configure<EngineOptions>(o =>
+        {
+            configuration.GetSection(EngineOptions.Section).Bind(o);
+            o.Roles = NodeRoles.Parse(configuration[NodeRoles.Key]);
+        });
+        services.AddSingleton<LocalExecutions>();
+        services.AddHostedService<LocalExecutionService>();
         ExecutionLeaseOptions.Register(services, configuration);
         services.AddSingleton<RequestQueries>();
         services.AddSingleton<Operations.OperationsQueries>();

@@ -14,6 +14,11 @@ internal sealed class Tracker(TextWriter output, bool json)
     // Events arrive concurrently (MassTransit runs handlers in parallel); one lock keeps stages and counts consistent.
     private readonly object _gate = new();
     private readonly Dictionary<string, Stage> _stages = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _accepted = new(StringComparer.Ordinal);
+
+    // Completed before its "accepted" was handled: the server publishes accepted first, but handlers run in parallel.
+    // Such a request counts as done only once its accepted event is printed too, so the output has every event.
+    private readonly HashSet<string> _awaitingAccepted = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _allEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _remaining;
 
@@ -71,10 +76,31 @@ internal sealed class Tracker(TextWriter output, bool json)
         };
         lock (_gate)
         {
-            if (requestId is null || !_stages.TryGetValue(requestId, out var stage) || stage == Stage.Ended)
+            if (requestId is null || !_stages.TryGetValue(requestId, out var stage))
             {
-                // Someone else's request (the exchanges are shared), or a late event for one already ended.
+                return; // someone else's request: the exchanges are shared
+            }
+
+            if (message is AgentRequestAccepted)
+            {
+                if (!_accepted.Add(requestId))
+                {
+                    return; // a redelivery
+                }
+
+                Print(DateTimeOffset.Now, requestId, name, summary, message);
+                _stages[requestId] = next > stage ? next : stage;
+                if (_awaitingAccepted.Remove(requestId))
+                {
+                    Finish();
+                }
+
                 return;
+            }
+
+            if (stage == Stage.Ended)
+            {
+                return; // a late event for one already ended
             }
 
             Print(DateTimeOffset.Now, requestId, name, summary, message);
@@ -94,10 +120,21 @@ internal sealed class Tracker(TextWriter output, bool json)
                 Rejected++;
             }
 
-            if (--_remaining == 0)
+            if (message is AgentRequestCompleted && !_accepted.Contains(requestId))
             {
-                _allEnded.TrySetResult();
+                _awaitingAccepted.Add(requestId);
+                return;
             }
+
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        if (--_remaining == 0)
+        {
+            _allEnded.TrySetResult();
         }
     }
 

@@ -26,6 +26,8 @@ public sealed class WorkflowEngine(
     OutboxSignal outboxSignal,
     Bindings.WorkflowSelector workflows,
     Microsoft.Extensions.Options.IOptions<Execution.ExecutionLeaseOptions> leases,
+    Microsoft.Extensions.Options.IOptions<EngineOptions> engineOptions,
+    Execution.LocalExecutions localExecutions,
     TimeProvider clock,
     ILogger<WorkflowEngine> logger)
 {
@@ -73,11 +75,32 @@ public sealed class WorkflowEngine(
             var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
             // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
             await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
-            await Outbox.AddAsync(connection, tx, new ClassifyRequest(start.State.Id), now, DeterministicId.Create(start.State.Id, "classify"));
-            return SubmitResult.Created(start.State, pending with { Publishes = true });
+            if (!engineOptions.Value.ClassifiesAtIntake)
+            {
+                await Outbox.AddAsync(connection, tx, new ClassifyRequest(start.State.Id), now, DeterministicId.Create(start.State.Id, "classify"));
+                return SubmitResult.Created(start.State, pending with { Publishes = true });
+            }
+
+            // Classification is pure and cheap: done here, in the submit's own transaction, it saves a message and a step.
+            using var span = Telemetry.OrchestratorTelemetry.StartSpan("classify", null);
+            var classify = WorkflowStateMachine.Apply(start.State, definition.Definition, ClassifyStep.EventFor(start.State, definition.Definition), now);
+            if (classify.Outcome != StepOutcome.Applied)
+            {
+                throw new InvalidOperationException($"Classifying a new instance was refused: {classify.Message}");
+            }
+
+            await InstanceRepository.UpdateAsync(connection, tx, classify.State, start.State.Version);
+            var classified = await ApplyEffectsAsync(connection, tx, classify.State, classify.Effects, now);
+            Telemetry.StepTelemetry.Tag(span, classify.State, classify.Outcome);
+            return SubmitResult.Created(classify.State, pending.And(classified) with { Publishes = true }) with { Classify = (start.State, classify, now) };
         }));
 
         AfterCommit(result.Pending);
+        if (result.Classify is { } classify)
+        {
+            Telemetry.StepTelemetry.RecordCommitted(classify.Before, classify.Step, classify.At);
+        }
+
         return result;
     }
 
@@ -164,6 +187,7 @@ public sealed class WorkflowEngine(
         var armed = new List<TimerRow>();
         var cancelled = new List<string>();
         var publishes = false;
+        var execute = false;
         foreach (var effect in effects)
         {
             switch (effect)
@@ -177,6 +201,11 @@ public sealed class WorkflowEngine(
                 case CancelTimer cancel:
                     await connection.ExecuteAsync("UPDATE timers SET status = 'cancelled' WHERE token = @Token AND status = 'armed'", new { cancel.Token }, tx);
                     cancelled.Add(cancel.Token);
+                    break;
+                case RequestExecution when engineOptions.Value.ExecutesLocally:
+                    // Started by this process after the commit (LocalExecutions); if it dies first, the committed
+                    // `executing` state without a lease is what the recovery sweep looks for.
+                    execute = true;
                     break;
                 case RequestExecution:
                     await Outbox.AddAsync(connection, tx, new ExecuteRequest(state.Id), now, DeterministicId.Create(state.Id, $"execute/{state.Version}"));
@@ -203,11 +232,16 @@ public sealed class WorkflowEngine(
             }
         }
 
-        return new PendingWork(armed, cancelled, publishes);
+        return new PendingWork(armed, cancelled, publishes, execute ? [state.Id] : []);
     }
 
     private void AfterCommit(PendingWork pending)
     {
+        foreach (var id in pending.Executions)
+        {
+            localExecutions.Enqueue(id, System.Diagnostics.Activity.Current?.Id);
+        }
+
         if (pending.Publishes)
         {
             outboxSignal.Notify();
@@ -247,15 +281,21 @@ public sealed class WorkflowEngine(
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    internal sealed record PendingWork(IReadOnlyList<TimerRow> Armed, IReadOnlyList<string> Cancelled, bool Publishes)
+    internal sealed record PendingWork(IReadOnlyList<TimerRow> Armed, IReadOnlyList<string> Cancelled, bool Publishes, IReadOnlyList<Guid> Executions)
     {
-        public static readonly PendingWork None = new([], [], false);
+        public static readonly PendingWork None = new([], [], false, []);
+
+        public PendingWork And(PendingWork next) =>
+            new([.. Armed, .. next.Armed], [.. Cancelled, .. next.Cancelled], Publishes || next.Publishes, [.. Executions, .. next.Executions]);
     }
 
     /// <summary>What a submit came to.</summary>
     public sealed record SubmitResult(SubmitKind Kind, WorkflowInstance? Instance, Guid? ConflictingId, IReadOnlyList<FieldError> Errors)
     {
         internal PendingWork Pending { get; init; } = PendingWork.None;
+
+        /// <summary>The classification done at intake, for its telemetry after the commit.</summary>
+        internal (WorkflowInstance Before, StepResult Step, DateTimeOffset At)? Classify { get; init; }
 
         internal static SubmitResult Created(WorkflowInstance instance, PendingWork pending) => new(SubmitKind.Created, instance, null, []) { Pending = pending };
 

@@ -19,15 +19,7 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 public sealed class ClassifyConsumer(WorkflowEngine engine) : IConsumer<ClassifyRequest>
 {
     public Task Consume(ConsumeContext<ClassifyRequest> context) =>
-        engine.ApplyAsync(
-            context.Message.InstanceId,
-            (instance, definition) => new Classified(Classifier.Classify(
-                new PolicyInput(instance.Request.Text, instance.Request.Requester, instance.Request.AgentId, instance.Request.Tool?.Name, instance.Request.Tool?.Action, instance.Request.Tool?.Args,
-                    instance.Request.RequesterGroups),
-                definition,
-                instance.Definition)),
-            InboxFor(context, "classify"),
-            context.CancellationToken);
+        engine.ApplyAsync(context.Message.InstanceId, ClassifyStep.EventFor, InboxFor(context, "classify"), context.CancellationToken);
 
     internal static InboxKey InboxFor(ConsumeContext context, string consumer) => new(consumer, context.MessageId ?? NewId.NextGuid());
 }

@@ -196,10 +196,11 @@ public sealed class ForgedBusMessageTests(BridgeBusFixture fixture) : IClassFixt
     public async Task Forged_classify_request_for_a_classified_request_changes_nothing()
     {
         var notice = await AmberTaskAsync();
+        // Intake classifies in its own step on a node with both roles, so there may be no genuine ClassifyRequest at all.
+        int Consumed() => fixture.Server.Consumed.Of<ClassifyRequest>().Count(c => ((ClassifyRequest)c.Message).InstanceId == notice.InstanceId);
+        var before = Consumed();
         await PublishInternalAsync(new ClassifyRequest(notice.InstanceId));
-        await Eventually.TrueAsync(
-            () => fixture.Server.Consumed.Of<ClassifyRequest>().Count(c => ((ClassifyRequest)c.Message).InstanceId == notice.InstanceId) >= 2,
-            "the forged ClassifyRequest to be consumed");
+        await Eventually.TrueAsync(() => Consumed() > before, "the forged ClassifyRequest to be consumed");
         await StillOpenAsync(notice);
         Assert.Single((await fixture.Server.GetRequestAsync(notice.InstanceId)).GetProperty("tasks").EnumerateArray());
     }

@@ -7,12 +7,17 @@ namespace ApprovalOrchestrator.Integration.Tests.Telemetry;
 /// <summary>One trace per request: intake, every step, every bus message and the Gateway call, across the outbox and an HTTP decision.</summary>
 public sealed class RequestTraceTests
 {
-    [Fact]
-    public async Task An_approved_tool_request_is_one_trace_from_intake_through_the_decision_to_completion()
+    /// <param name="localHandoff">On (the default), intake classifies and the decision's node starts the execution itself; off, both go over the bus.</param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_approved_tool_request_is_one_trace_from_intake_through_the_decision_to_completion(bool localHandoff)
     {
         using var spans = new SpanCollector();
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
+        var settings = OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token);
+        settings["Engine:LocalHandoff"] = localHandoff ? "true" : "false";
+        await using var host = await OrchestratorHost.StartAsync(settings: settings);
         const string text = "Send the weekly status update.";
 
         var id = await host.SubmitOkAsync(text, tool: new { name = "message_send", action = "send", args = new { channel = "status", body = "All green" } });
@@ -24,10 +29,14 @@ public sealed class RequestTraceTests
         var traceId = Assert.Single(ours.Select(s => s.TraceId).Distinct());
         Assert.Superset(new HashSet<string> { "classify", "decide", "execute start", "execute finish" }, ours.Select(s => s.DisplayName).ToHashSet());
         var trace = spans.InTrace(traceId);
-        // The intake HTTP request is the root of it, and the bus carried it: MassTransit's consume spans are in it.
+        // The intake HTTP request is the root of it, and what went over the bus carried it: MassTransit's publish spans
+        // (the outcome events) are in it, and its consume spans when a step was handed on by message.
         Assert.Contains(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
-        Assert.Contains(trace, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
         Assert.Contains(trace, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer);
+        if (!localHandoff)
+        {
+            Assert.Contains(trace, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer);
+        }
         // ...and the Gateway call (HttpClient's span) hangs under the execute span.
         var execute = Assert.Single(trace, s => s.DisplayName == "execute");
         Assert.Contains(trace, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == execute.SpanId);
