@@ -43,7 +43,7 @@ public sealed class ReadmeTryItTests
             var result = await ChildProcess.RunAsync("bash", ["-euo", "pipefail", "-c", block], EntryPoint.RepositoryRoot, environment, TimeSpan.FromMinutes(4), TestContext.Current.CancellationToken);
 
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains("\"status\":\"received\"", result.Stdout);           // the curl submit
+            Assert.Contains("\"status\":\"awaiting-approval\"", result.Stdout);  // the curl submit, classified in its own transaction
             Assert.Contains("Draft an email to finance", result.Stdout);          // aoctl tasks / show
             Assert.Contains("action hash", result.Stdout, StringComparison.OrdinalIgnoreCase);
             var auditor = new LocalTokenIssuer(LocalSigningKey.Load(LocalSigningKey.PathBeside(database))).Issue("auditor", [], ["auditor"]);
