@@ -14,7 +14,7 @@ namespace ApprovalOrchestrator.Runtime.Controls;
 /// The stored kill switch (<see cref="IExecutionControls"/>): halts and resumes are rows with their leaf in the signed
 /// audit log, written in one transaction; releasing a halted request is a workflow step of its own.
 /// </summary>
-public sealed class ExecutionControls(Database database, WorkflowEngine engine, HaltBoard board, TimeProvider clock, ILogger<ExecutionControls> logger) : IExecutionControls
+public sealed class ExecutionControls(Database database, WorkflowEngine engine, TimeProvider clock, ILogger<ExecutionControls> logger) : IExecutionControls
 {
     public Task<HaltOutcome> HaltAsync(HaltScope scope, string? target, string reason, string by) =>
         database.InTransactionAsync(async (connection, tx) =>
@@ -57,7 +57,18 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         return await HaltRows.InForceAsync(connection, null);
     }
 
-    public async Task<int> ReleaseAsync(CancellationToken cancellationToken = default)
+    /// <summary>How long a release waits for the request it released to start before it releases the next (then it goes on).</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(2);
+
+    public Task<int> ReleaseAsync(CancellationToken cancellationToken = default) => ReleaseAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Releases in halted order, each after the one before it has started (or <see cref="StartWait"/> passed), so the
+    /// Gateway sees them in that order even with many executors. Only requests whose halt was lifted at least
+    /// <paramref name="liftedFor"/> ago: the sweep leaves a fresh resume to the node that made it, so two nodes do not
+    /// interleave one release.
+    /// </summary>
+    public async Task<int> ReleaseAsync(TimeSpan liftedFor, CancellationToken cancellationToken)
     {
         List<(string Id, string? HaltData)> halted;
         await using (var connection = database.Open())
@@ -71,13 +82,23 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         }
 
         var released = 0;
+        var liftedBefore = clock.GetUtcNow() - liftedFor;
+        var lifted = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
         foreach (var (id, data) in halted)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var haltId = HoldingHaltId(data);
-            if (haltId is not null && board.Halts.Any(h => h.Id == haltId))
+            if (haltId is not null)
             {
-                continue; // still in force as far as this node knows: nothing to try yet
+                if (!lifted.TryGetValue(haltId, out var liftedAt))
+                {
+                    lifted[haltId] = liftedAt = await LiftedAtAsync(haltId);
+                }
+
+                if (liftedAt is null || (liftedFor > TimeSpan.Zero && liftedAt > liftedBefore))
+                {
+                    continue; // its halt is in force; or a fresh resume, which its own node is releasing
+                }
             }
 
             var step = await engine.ApplyAsync(Guid.Parse(id), async (connection, tx, instance, definition) =>
@@ -97,6 +118,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
             if (step is { Outcome: StepOutcome.Applied, State.Status: InstanceStatus.Executing })
             {
                 released++;
+                await WaitForNextStepAsync(step.State.Id, step.State.Version, cancellationToken);
             }
         }
 
@@ -106,6 +128,32 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         }
 
         return released;
+    }
+
+    /// <summary>When the halt was lifted; null while in force. A halt with no row (unknown) counts as lifted long ago.</summary>
+    private async Task<DateTimeOffset?> LiftedAtAsync(string haltId)
+    {
+        await using var connection = database.Open();
+        var row = await HaltRows.FindAsync(connection, null, haltId);
+        return row is null ? DateTimeOffset.MinValue : row.ResumedAt is { } at ? Timestamps.Parse(at) : null;
+    }
+
+    /// <summary>Until the released request's next step (its execution start) committed, or <see cref="StartWait"/>.</summary>
+    private async Task WaitForNextStepAsync(Guid id, int version, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + StartWait;
+        while (clock.GetUtcNow() < until)
+        {
+            await using (var connection = database.Open())
+            {
+                if (await connection.ExecuteScalarAsync<long?>("SELECT version FROM instances WHERE id = @id", new { id = id.ToString() }) is not { } now || now > version)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), clock, cancellationToken);
+        }
     }
 
     /// <summary>The halt id in an <c>execution-halted</c> event's data.</summary>

@@ -7,15 +7,18 @@ namespace ApprovalOrchestrator.Runtime.Controls;
 
 /// <summary>
 /// On every node: refreshes the <see cref="HaltBoard"/> every <see cref="PollInterval"/> (one indexed read of a one-row
-/// table; the halts themselves only when its revision moved), and releases halted requests whose halt was lifted —
-/// when the revision moves, and every <see cref="SweepInterval"/> as recovery, so a resume whose node died part-way is
-/// finished by any other node.
+/// table; the halts themselves only when its revision moved), and, every <see cref="SweepInterval"/>, releases halted
+/// requests whose halt was lifted more than <see cref="ResumeGrace"/> ago: recovery, so a resume whose node died
+/// part-way is finished by any other node.
 /// </summary>
 public sealed class HaltWatcher(Database database, HaltBoard board, ExecutionControls controls, TimeProvider clock, ILogger<HaltWatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long after a resume the sweep leaves its releases to the resuming node (which releases at once).</summary>
+    public static readonly TimeSpan ResumeGrace = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,7 +34,7 @@ public sealed class HaltWatcher(Database database, HaltBoard board, ExecutionCon
                     lastSweep = now;
                     if (await AnyHaltedAsync())
                     {
-                        await controls.ReleaseAsync(stoppingToken);
+                        await controls.ReleaseAsync(ResumeGrace, stoppingToken);
                     }
                 }
             }
