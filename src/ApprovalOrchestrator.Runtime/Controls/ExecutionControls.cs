@@ -57,14 +57,17 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         return await HaltRows.InForceAsync(connection, null);
     }
 
-    /// <summary>How long a release waits for the request it released to start before it releases the next (then it goes on).</summary>
-    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a release gives the request it released to run before it releases the next: one at a time, so the Gateway
+    /// receives them in halted order; a call that takes longer no longer holds the rest back.
+    /// </summary>
+    public static readonly TimeSpan TurnWait = TimeSpan.FromSeconds(2);
 
     public Task<int> ReleaseAsync(CancellationToken cancellationToken = default) => ReleaseAsync(TimeSpan.Zero, cancellationToken);
 
     /// <summary>
-    /// Releases in halted order, each after the one before it has started (or <see cref="StartWait"/> passed), so the
-    /// Gateway sees them in that order even with many executors. Only requests whose halt was lifted at least
+    /// Releases in halted order, each after the one before it has run (or <see cref="TurnWait"/> passed), so the
+    /// Gateway receives them in that order even with many executors. Only requests whose halt was lifted at least
     /// <paramref name="liftedFor"/> ago: the sweep leaves a fresh resume to the node that made it, so two nodes do not
     /// interleave one release.
     /// </summary>
@@ -118,7 +121,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
             if (step is { Outcome: StepOutcome.Applied, State.Status: InstanceStatus.Executing })
             {
                 released++;
-                await WaitForNextStepAsync(step.State.Id, step.State.Version, cancellationToken);
+                await WaitForTurnAsync(step.State.Id, cancellationToken);
             }
         }
 
@@ -138,15 +141,15 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         return row is null ? DateTimeOffset.MinValue : row.ResumedAt is { } at ? Timestamps.Parse(at) : null;
     }
 
-    /// <summary>Until the released request's next step (its execution start) committed, or <see cref="StartWait"/>.</summary>
-    private async Task WaitForNextStepAsync(Guid id, int version, CancellationToken cancellationToken)
+    /// <summary>Until the released request has run (left <c>executing</c>: its outcome recorded, or halted again), or <see cref="TurnWait"/>.</summary>
+    private async Task WaitForTurnAsync(Guid id, CancellationToken cancellationToken)
     {
-        var until = clock.GetUtcNow() + StartWait;
+        var until = clock.GetUtcNow() + TurnWait;
         while (clock.GetUtcNow() < until)
         {
             await using (var connection = database.Open())
             {
-                if (await connection.ExecuteScalarAsync<long?>("SELECT version FROM instances WHERE id = @id", new { id = id.ToString() }) is not { } now || now > version)
+                if (await connection.ExecuteScalarAsync<string?>("SELECT status FROM instances WHERE id = @id", new { id = id.ToString() }) is not "executing")
                 {
                     return;
                 }

@@ -4,6 +4,7 @@ using ApprovalOrchestrator.Core.Workflow;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Testing;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using static ApprovalOrchestrator.Integration.Tests.Controls.Halts;
 
 namespace ApprovalOrchestrator.Integration.Tests.Controls;
@@ -224,5 +225,27 @@ public sealed class KillSwitchTests
         Assert.Equal(System.Net.HttpStatusCode.Redirect, resumed.StatusCode);
         Assert.False((await ListAsync(host.Admin)).GetProperty("halted").GetBoolean());
         await Poll.TrueAsync(async () => !(await console.Http.GetStringAsync("/operations", Ct)).Contains("data-testid=\"halt-banner\"", StringComparison.Ordinal), "the banner to go", TimeSpan.FromSeconds(5), Ct);
+    }
+
+    [Fact]
+    public async Task A_resume_whose_node_stopped_before_releasing_is_finished_by_the_recovery_sweep()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
+        var haltId = (await HaltOkAsync(host.Admin, "all", null, "incident")).GetProperty("id").GetString()!;
+        var first = await host.SubmitOkAsync(s_green[0]);
+        await host.WaitForStatusAsync(first, "halted");
+        var second = await host.SubmitOkAsync(s_green[1]);
+        await host.WaitForStatusAsync(second, "halted");
+
+        // What a node that dies right after committing the resume leaves behind: the halt lifted, nothing released yet.
+        var controls = host.Services.GetRequiredService<ApprovalOrchestrator.Application.Controls.IExecutionControls>();
+        Assert.NotNull(await controls.ResumeAsync(haltId, "ada-admin", "incident over"));
+        Assert.Equal("halted", (await host.GetRequestAsync(first)).GetProperty("status").GetString());
+
+        var deadline = ApprovalOrchestrator.Runtime.Controls.HaltWatcher.ResumeGrace + ApprovalOrchestrator.Runtime.Controls.HaltWatcher.SweepInterval + TimeSpan.FromSeconds(15);
+        await host.WaitForStatusAsync(first, "executed", deadline);
+        await host.WaitForStatusAsync(second, "executed", deadline);
+        Assert.Equal([Session(first), Session(second)], gateway.RequestsTo(FakeGateway.ChatPath).Select(SessionOf));
     }
 }
