@@ -16,13 +16,14 @@ public sealed record Halt(string Id, HaltScope Scope, string? Target, string Rea
 {
     /// <summary>
     /// Whether this halt covers a request that would call <paramref name="agents"/> (the request's agent and the route's,
-    /// when it sets one) with <paramref name="tool"/> (null for a chat request). Names compare exactly (ordinal).
+    /// when it sets one) with <paramref name="tool"/> (null for a chat request). Names compare ignoring case: a name that
+    /// differs only in case may well reach the same agent or tool, and halting too much is the safe side.
     /// </summary>
     public bool Covers(IReadOnlyCollection<string> agents, string? tool) => Scope switch
     {
         HaltScope.All => true,
-        HaltScope.Agent => Target is not null && agents.Contains(Target, StringComparer.Ordinal),
-        HaltScope.Tool => Target is not null && string.Equals(tool, Target, StringComparison.Ordinal),
+        HaltScope.Agent => Target is not null && agents.Contains(Target, StringComparer.OrdinalIgnoreCase),
+        HaltScope.Tool => Target is not null && string.Equals(tool, Target, StringComparison.OrdinalIgnoreCase),
         _ => true, // an unknown scope fails closed: it halts
     };
 

@@ -16,13 +16,14 @@ public class HaltCoverageTests
     }
 
     [Fact]
-    public void An_agent_halt_covers_the_request_agent_or_the_route_agent_exactly()
+    public void An_agent_halt_covers_the_request_agent_or_the_route_agent_in_any_case()
     {
         var halt = H("a", HaltScope.Agent, "ops-bot");
         Assert.True(halt.Covers(["main", "ops-bot"], null));
         Assert.True(halt.Covers(["ops-bot"], "shell"));
         Assert.False(halt.Covers(["main"], "ops-bot"));
-        Assert.False(halt.Covers(["OPS-BOT"], null));
+        Assert.True(halt.Covers(["OPS-BOT"], null));
+        Assert.False(halt.Covers(["ops-bot2"], null));
     }
 
     [Fact]
@@ -32,6 +33,7 @@ public class HaltCoverageTests
         Assert.True(halt.Covers(["main"], "shell"));
         Assert.False(halt.Covers(["main"], "sessions_list"));
         Assert.False(halt.Covers(["shell"], null));
+        Assert.True(halt.Covers(["main"], "Shell"));
     }
 
     [Fact]
