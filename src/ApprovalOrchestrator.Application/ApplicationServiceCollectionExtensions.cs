@@ -1,4 +1,5 @@
 using ApprovalOrchestrator.Application.Approvals;
+using ApprovalOrchestrator.Application.Controls;
 using ApprovalOrchestrator.Application.Delegation;
 using ApprovalOrchestrator.Application.Intake;
 using ApprovalOrchestrator.Application.Requests;
@@ -21,6 +22,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<TaskVisibility>();
         services.AddSingleton<DelegateAuthority>();
         services.AddSingleton<RevokeDelegation>();
+        services.AddSingleton<HaltExecution>();
+        services.AddSingleton<ResumeExecution>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ApprovalOrchestrator.Cli.Approvals;
 using ApprovalOrchestrator.Cli.Bindings;
 using ApprovalOrchestrator.Cli.Audit;
+using ApprovalOrchestrator.Cli.Controls;
 using ApprovalOrchestrator.Cli.Definitions;
 using ApprovalOrchestrator.Cli.Identity;
 using ApprovalOrchestrator.Cli.Publish;
@@ -24,5 +25,8 @@ var root = new RootCommand("aoctl: talk to ApprovalOrchestrator as an integratin
     DefinitionsCommand.Create(),
     BindingsCommand.Create(),
     AuditCommand.Create(),
+    ControlsCommand.CreateHalt(),
+    ControlsCommand.CreateResume(),
+    ControlsCommand.CreateList(),
 };
 return await root.Parse(args).InvokeAsync();

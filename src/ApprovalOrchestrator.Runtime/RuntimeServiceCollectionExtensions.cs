@@ -59,6 +59,12 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<IWorkflowSteps, WorkflowSteps>();
         services.AddSingleton<ITaskDirectory, TaskDirectory>();
         services.AddSingleton<IDelegations>(sp => sp.GetRequiredService<Approvals.DelegationStore>());
+        // The kill switch: stored halts, this node's view of them, and the watcher that refreshes it and releases.
+        services.AddSingleton<Controls.HaltBoard>();
+        services.AddSingleton<Controls.ExecutionControls>();
+        services.AddSingleton<Application.Controls.IExecutionControls>(sp => sp.GetRequiredService<Controls.ExecutionControls>());
+        services.AddSingleton<Controls.HaltWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Controls.HaltWatcher>());
         services.Configure<Identity.AuthOptions>(configuration.GetSection(Identity.AuthOptions.Section));
         services.Configure<Identity.SecurityLogOptions>(configuration.GetSection(Identity.SecurityLogOptions.Section));
         services.AddSingleton<Identity.SecurityEventLog>();

@@ -17,6 +17,8 @@ public static class AuditKinds
     public const string Released = "released";
     public const string Reassigned = "reassigned";
     public const string Withdrawn = "withdrawn";
+    public const string ExecutionHalted = "execution-halted";
+    public const string ExecutionReleased = "execution-released";
 }
 
 /// <summary>Actors that are not people.</summary>

@@ -1,6 +1,6 @@
 namespace ApprovalOrchestrator.Core.Workflow;
 
-/// <summary>Where a request stands. Every request ends terminal, or waits visibly (awaiting approval, needs review).</summary>
+/// <summary>Where a request stands. Every request ends terminal, or waits visibly (awaiting approval, halted, needs review).</summary>
 public enum InstanceStatus
 {
     Received,
@@ -14,6 +14,9 @@ public enum InstanceStatus
     Failed,
     NeedsReview,
     Withdrawn,
+
+    /// <summary>Ready to execute, held by a kill-switch halt in force; released (back to executing) when it is lifted. Not final.</summary>
+    Halted,
 }
 
 public static class InstanceStatusExtensions
@@ -32,6 +35,7 @@ public static class InstanceStatusExtensions
         InstanceStatus.Failed => "failed",
         InstanceStatus.NeedsReview => "needs-review",
         InstanceStatus.Withdrawn => "withdrawn",
+        InstanceStatus.Halted => "halted",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 

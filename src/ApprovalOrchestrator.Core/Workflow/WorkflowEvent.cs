@@ -61,9 +61,16 @@ public sealed record TimerElapsed(Guid TaskId, string Token) : WorkflowEvent;
 /// <summary>
 /// This process run (<see cref="RunId"/>) is about to call the Gateway. When another run's start is still unfinished,
 /// <see cref="Takeover"/> is the shell's evidence that its owner is gone (the lease it claimed); without it the
-/// execution belongs to that other run and nothing changes.
+/// execution belongs to that other run and nothing changes. <see cref="Halt"/> is the kill-switch halt in force that covers
+/// the request, read by the shell from the stored halts in this step's transaction: the request waits <c>halted</c> instead.
 /// </summary>
-public sealed record ExecutionStarting(string RunId, ExpiredLease? Takeover = null) : WorkflowEvent;
+public sealed record ExecutionStarting(string RunId, ExpiredLease? Takeover = null, Controls.Halt? Halt = null) : WorkflowEvent;
+
+/// <summary>
+/// A halt that held this request was lifted (<see cref="Lifted"/>). <see cref="StillHeldBy"/> is another halt in force that
+/// still covers it (read by the shell in this step's transaction): then it stays halted.
+/// </summary>
+public sealed record HaltLifted(Controls.Halt Lifted, string Actor, string Reason, Controls.Halt? StillHeldBy = null) : WorkflowEvent;
 
 /// <summary>The Gateway call came back (or dry-run was produced), for the attempt that is in progress.</summary>
 public sealed record ExecutionFinished(int Attempt, ExecutionResult Result) : WorkflowEvent;

@@ -43,6 +43,7 @@ public static class WorkflowStateMachine
             ClaimReleased e => OnRelease(state, e, now),
             RequestWithdrawn e => OnWithdraw(state, e),
             TaskReassigned e => OnReassign(state, e),
+            HaltLifted e => OnHaltLifted(state, e),
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown workflow event."),
         };
         return result.Outcome == StepOutcome.Applied
@@ -455,7 +456,7 @@ public static class WorkflowStateMachine
         var key = IdempotencyKey(state);
         if (state.Execution is null)
         {
-            return StartAttempt(state, 1, e.RunId, key, now, interrupted: false);
+            return e.Halt is { } halt ? Hold(state, halt, afterInterruption: false) : StartAttempt(state, 1, e.RunId, key, now, interrupted: false);
         }
 
         if (state.Execution.Result is not null || state.Execution.StartedBy == e.RunId)
@@ -489,9 +490,58 @@ public static class WorkflowStateMachine
             return Applied(review, interrupted, Completed(review, SystemActors.Executor, why), new NotifyCompleted());
         }
 
+        if (e.Halt is { } held)
+        {
+            // A retry is a new call: it waits too. The interruption is recorded when the released request takes over again.
+            return Hold(state, held, afterInterruption: true);
+        }
+
         var restarted = StartAttempt(state, state.Execution.Attempt + 1, e.RunId, key, now, interrupted: true);
         return restarted with { Effects = [interrupted, .. restarted.Effects] };
     }
+
+    /// <summary>A halt in force covers the request: it waits, visibly, instead of calling the Gateway.</summary>
+    private static StepResult Hold(WorkflowInstance state, Controls.Halt halt, bool afterInterruption)
+    {
+        var data = HaltData(halt);
+        data["afterInterruption"] = afterInterruption;
+        return Applied(state with { Status = InstanceStatus.Halted }, new AppendAudit(AuditKinds.ExecutionHalted, SystemActors.Executor, data));
+    }
+
+    /// <summary>The halt that held the request was lifted: unless another still covers it, it goes back to execute.</summary>
+    private static StepResult OnHaltLifted(WorkflowInstance state, HaltLifted e)
+    {
+        if (state.Status != InstanceStatus.Halted)
+        {
+            return StepResult.Ignore(state, $"Not halted: the request is {state.Status.ToWire()}.");
+        }
+
+        if (e.StillHeldBy is { } other)
+        {
+            if (other.Id == e.Lifted.Id)
+            {
+                return StepResult.Ignore(state, $"Halt {other.Id} is still in force.");
+            }
+
+            // Another halt in force covers it too: it stays halted, now held by that one (which its own resume releases).
+            var held = HaltData(other);
+            held["heldAfter"] = e.Lifted.Id;
+            return Applied(state, new AppendAudit(AuditKinds.ExecutionHalted, SystemActors.Executor, held));
+        }
+
+        var data = HaltData(e.Lifted);
+        data["resumeReason"] = e.Reason;
+        return Applied(state with { Status = InstanceStatus.Executing }, new AppendAudit(AuditKinds.ExecutionReleased, e.Actor, data), new RequestExecution());
+    }
+
+    private static Dictionary<string, object?> HaltData(Controls.Halt halt) => new()
+    {
+        ["haltId"] = halt.Id,
+        ["scope"] = Controls.HaltScopeExtensions.ToWire(halt.Scope),
+        ["target"] = halt.Target,
+        ["reason"] = halt.Reason,
+        ["haltedBy"] = halt.By,
+    };
 
     private static StepResult StartAttempt(WorkflowInstance state, int attempt, string runId, string key, DateTimeOffset now, bool interrupted)
     {

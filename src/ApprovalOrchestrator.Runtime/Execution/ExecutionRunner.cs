@@ -18,6 +18,7 @@ public sealed class ExecutionRunner(
     IGatewayClient gateway,
     RunIdentity run,
     Database database,
+    Controls.HaltBoard halts,
     Microsoft.Extensions.Options.IOptions<ExecutionLeaseOptions> leaseOptions,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     TimeProvider clock,
@@ -46,7 +47,13 @@ public sealed class ExecutionRunner(
                     guardrails = Core.Guardrails.GuardrailEvaluator.PolicyFor(definition, c.Route);
                 }
 
-                return new ExecutionStarting(run.Id, await ClaimIfAbandonedAsync(connection, tx, instance));
+                // The kill switch, against the stored halts in this transaction (under the control row's share lock on
+                // PostgreSQL): no start commits after a halt covering it committed, on any node. The board only spares
+                // the read of the halts when nothing changed since it last looked.
+                var halt = instance.Status == InstanceStatus.Executing
+                    ? Controls.HaltTargets.Covering(await Controls.HaltRows.InForceForStartAsync(connection, tx, halts.Current), instance, definition)
+                    : null;
+                return new ExecutionStarting(run.Id, await ClaimIfAbandonedAsync(connection, tx, instance), halt);
             },
             inbox,
             cancellationToken);

@@ -29,6 +29,12 @@ public abstract class SqlDialect
     public abstract string SkipLocked { get; }
 
     /// <summary>
+    /// Appended to a SELECT of a row another transaction's UPDATE must wait for (and that waits for such an UPDATE to
+    /// commit, then reads the committed row): PostgreSQL's FOR SHARE. SQLite has one writer, so nothing to add.
+    /// </summary>
+    public abstract string ForShare { get; }
+
+    /// <summary>
     /// Serializes appends to one global sequence (the signed log's leaf index) among concurrent transactions, until the
     /// caller's transaction ends. SQLite's single writer already does.
     /// </summary>

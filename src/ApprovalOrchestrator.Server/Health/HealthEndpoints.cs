@@ -24,7 +24,8 @@ public static class HealthEndpoints
             .AddCheck<DefinitionsHealthCheck>("definitions", tags: [ReadyTag])
             .AddCheck<BusHealthCheck>("bus", tags: [ReadyTag])
             .AddCheck<OutboxHealthCheck>("outbox", tags: [ReadyTag])
-            .AddCheck<Audit.AuditLogHealthCheck>("audit-log", tags: [ReadyTag]);
+            .AddCheck<Audit.AuditLogHealthCheck>("audit-log", tags: [ReadyTag])
+            .AddCheck<Controls.ControlsHealthCheck>("controls", tags: [ReadyTag]);
         return services;
     }
 

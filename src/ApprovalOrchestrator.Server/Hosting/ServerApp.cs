@@ -7,6 +7,7 @@ using ApprovalOrchestrator.Server.Bindings;
 using ApprovalOrchestrator.Server.Definitions;
 using ApprovalOrchestrator.Server.Web;
 using ApprovalOrchestrator.Server.Web.SignInLink;
+using ApprovalOrchestrator.Server.Controls;
 using ApprovalOrchestrator.Server.Delegations;
 using ApprovalOrchestrator.Server.Health;
 using ApprovalOrchestrator.Server.Identity;
@@ -69,6 +70,7 @@ public static class ServerApp
         app.MapRequests();
         app.MapTasks();
         app.MapDelegations();
+        app.MapControls();
         app.MapAudit();
         app.MapDefinitions();
         app.MapBindings();

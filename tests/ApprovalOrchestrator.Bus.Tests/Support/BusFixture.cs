@@ -17,6 +17,9 @@ public abstract class BusFixture : IAsyncLifetime
 
     internal RawBroker Raw { get; private set; } = null!;
 
+    /// <summary>The fake Gateway when <see cref="WithGateway"/>.</summary>
+    internal FakeGateway? Gateway => _gateway;
+
     /// <summary>With a (fake) Gateway, approved requests end <c>executed</c>; without one, <c>dry-run</c>.</summary>
     protected abstract bool WithGateway { get; }
 

@@ -17,6 +17,8 @@ public static class LogEntries
     public const string Delegation = "delegation";
     public const string DelegationRevocation = "delegation-revocation";
     public const string SecurityEvent = "security-event";
+    public const string ExecutionHalt = "execution-halt";
+    public const string ExecutionResume = "execution-resume";
 
     /// <param name="dataHash"><see cref="ContentHash"/> of the event's data (kept when the data is erased).</param>
     public static string ForRequestEvent(
@@ -90,6 +92,30 @@ public static class LogEntries
             w.WriteString("path", path);
             w.WriteString("reason", reason);
             WriteOptional(w, "remoteIp", remoteIp);
+        });
+
+    /// <summary>A kill-switch halt (table <c>execution_halts</c>): who stopped what, why, when.</summary>
+    public static string ForExecutionHalt(string id, string scope, string? target, string reason, string haltedBy, string haltedAt) =>
+        Write(ExecutionHalt, w =>
+        {
+            w.WriteString("id", id);
+            w.WriteString("scope", scope);
+            WriteOptional(w, "target", target);
+            w.WriteString("reason", reason);
+            w.WriteString("haltedBy", haltedBy);
+            w.WriteString("haltedAt", haltedAt);
+        });
+
+    /// <summary>The lifting of a halt (the same row's resume columns).</summary>
+    public static string ForExecutionResume(string haltId, string scope, string? target, string reason, string resumedBy, string resumedAt) =>
+        Write(ExecutionResume, w =>
+        {
+            w.WriteString("haltId", haltId);
+            w.WriteString("scope", scope);
+            WriteOptional(w, "target", target);
+            w.WriteString("reason", reason);
+            w.WriteString("resumedBy", resumedBy);
+            w.WriteString("resumedAt", resumedAt);
         });
 
     /// <summary>"sha256:" + hex of the UTF-8 bytes: how entries commit to content they do not carry.</summary>

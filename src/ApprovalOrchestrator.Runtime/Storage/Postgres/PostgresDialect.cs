@@ -15,6 +15,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string ForShare => " FOR SHARE";
+
     public override string InsertionOrder => "0";
 
     public override bool DefersLogAppends => true;

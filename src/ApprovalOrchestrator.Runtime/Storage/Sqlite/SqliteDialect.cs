@@ -14,6 +14,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => "";
 
+    public override string ForShare => "";
+
     public override string InsertionOrder => "rowid";
 
     public override bool DefersLogAppends => false;

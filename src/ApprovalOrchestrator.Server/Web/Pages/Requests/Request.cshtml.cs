@@ -14,7 +14,7 @@ public sealed class RequestModel(RequestQueries queries) : ConsolePage
     public RequestView View { get; private set; } = null!;
 
     /// <summary>Still moving: the page refreshes itself until the request reaches a final status.</summary>
-    public bool InFlight => InstanceStatusExtensions.TryParseWire(View.Status, out var s) && s is InstanceStatus.Received or InstanceStatus.AwaitingApproval or InstanceStatus.Executing;
+    public bool InFlight => InstanceStatusExtensions.TryParseWire(View.Status, out var s) && s is InstanceStatus.Received or InstanceStatus.AwaitingApproval or InstanceStatus.Executing or InstanceStatus.Halted;
 
     public async Task<IActionResult> OnGetAsync()
     {
