@@ -196,6 +196,9 @@ public sealed class WorkflowEngine(
                     await Notifications.NotificationEvents.AddAsync(connection, tx, completed, now, completedId);
                     publishes = true;
                     break;
+                case ConsumeBudget use:
+                    await Budgets.BudgetCounterRows.AddAsync(connection, tx, use.AgentId, use.Metric, Core.Budgets.BudgetWindows.Start(use.Metric, now), use.Amount, now);
+                    break;
                 case CallGateway:
                     break; // carried out by the caller after commit: the start must be durable before the call.
                 default:

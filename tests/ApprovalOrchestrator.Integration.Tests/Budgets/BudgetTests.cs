@@ -1,0 +1,283 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ApprovalOrchestrator.Integration.Tests.Support;
+using ApprovalOrchestrator.Testing;
+using Dapper;
+
+namespace ApprovalOrchestrator.Integration.Tests.Budgets;
+
+/// <summary>
+/// Budgets per agent end to end, on the real HTTP Gateway stand-in and the test's database (SQLite or PostgreSQL): over a
+/// limit the definition sends the request to people (the Gateway receives nothing until it is approved) or rejects it,
+/// with the reason in the classification, the audit trail and the outcome event; counters are stored, so they survive a
+/// restart. Logical time starts at the beginning of a UTC minute (<see cref="ShiftedClock"/>), so a test's requests all
+/// fall in one minute and one day unless it moves the clock on itself.
+/// </summary>
+public sealed class BudgetTests
+{
+    private const string Workflow = "budgeted";
+    private const string Green = "Summarize our AI governance policy for internal use.";
+    private static readonly object ListSessions = new { name = "sessions_list" };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Over_requests_per_minute_goes_to_approval_and_the_gateway_receives_nothing_until_approved()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        await ExecutedAsync(host, "rpm-approve");
+        await ExecutedAsync(host, "rpm-approve");
+        var third = await SubmitAsync(host, "rpm-approve");
+        var taskId = await host.OpenTaskIdAsync(third);
+
+        Assert.Equal(2, gateway.RequestsTo(FakeGateway.ChatPath).Count);
+        var task = await host.GetTaskAsync(taskId);
+        Assert.Contains("Budget requires approval: agent rpm-approve over requestsPerMinute: 3 of 2 used in the minute starting", task.GetProperty("reason").GetString());
+        Assert.Equal("require-approval", task.GetProperty("budget").GetProperty("decision").GetString());
+        Assert.Equal("green", task.GetProperty("budget").GetProperty("classifiedRoute").GetString());
+        var request = await host.GetRequestAsync(third);
+        Assert.Equal(3, request.GetProperty("budget").GetProperty("uses")[0].GetProperty("used").GetInt64());
+        Assert.Equal(2, request.GetProperty("budget").GetProperty("uses")[0].GetProperty("limit").GetInt64());
+        Assert.Contains("over requestsPerMinute", await ClassifiedAuditAsync(host, third));
+
+        var (decided, body) = await host.DecideAsync(taskId, "tina", "team-leads", "approve");
+        Assert.True(decided.IsSuccessStatusCode, body.ToString());
+        await host.WaitForStatusAsync(third, "executed");
+        Assert.Equal(3, gateway.RequestsTo(FakeGateway.ChatPath).Count);
+    }
+
+    [Fact]
+    public async Task Over_requests_per_minute_with_reject_is_rejected_with_the_reason_in_the_outcome_event()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        for (var i = 0; i < 4; i++)
+        {
+            await ExecutedAsync(host, "rpm-reject");
+        }
+
+        var fifth = await SubmitAsync(host, "rpm-reject");
+        var done = await host.WaitForStatusAsync(fifth, "rejected");
+
+        Assert.Equal(4, gateway.RequestsTo(FakeGateway.ChatPath).Count);
+        Assert.Contains("Rejected by the agent's budget: agent rpm-reject over requestsPerMinute: 5 of 4 used in the minute starting", done.GetProperty("reason").GetString());
+        Assert.Equal("reject", done.GetProperty("budget").GetProperty("decision").GetString());
+        var completed = await OutcomeEventAsync(host, fifth);
+        Assert.Contains("over requestsPerMinute: 5 of 4", completed);
+        Assert.Contains("\"rejected\"", completed);
+    }
+
+    [Fact]
+    public async Task A_new_minute_starts_a_new_count()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        var clock = AtMinuteStart();
+        await using var host = await StartAsync(gateway, clock);
+        for (var i = 0; i < 4; i++)
+        {
+            await ExecutedAsync(host, "rpm-reject");
+        }
+
+        await host.WaitForStatusAsync(await SubmitAsync(host, "rpm-reject"), "rejected");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var next = await ExecutedAsync(host, "rpm-reject");
+
+        Assert.Equal(1, next.GetProperty("budget").GetProperty("uses")[0].GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Over_tool_calls_per_day_is_rejected_before_any_call_and_counted_when_the_call_starts()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        await ExecutedAsync(host, "tools-reject", ListSessions);
+        await ExecutedAsync(host, "tools-reject", ListSessions);
+        var third = await SubmitAsync(host, "tools-reject", ListSessions);
+        var done = await host.WaitForStatusAsync(third, "rejected");
+
+        Assert.Equal(2, gateway.RequestsTo(FakeGateway.ToolPath).Count);
+        Assert.Matches(@"agent tools-reject over toolCallsPerDay: 2 of 2 used in the day starting \d{4}-\d\d-\d\dT00:00Z", done.GetProperty("reason").GetString());
+        // A chat request of the same agent is not a tool call: the tool budget does not stop it.
+        await ExecutedAsync(host, "tools-reject");
+        Assert.Equal(2, await CounterAsync(host, "tools-reject", "tool-calls"));
+    }
+
+    [Fact]
+    public async Task Tokens_per_day_are_taken_from_the_gateways_usage()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Json(200, ChatAnswer(totalTokens: 1000)));
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        await ExecutedAsync(host, "tokens");
+        Assert.Equal(1000, await CounterAsync(host, "tokens", "tokens"));
+        await ExecutedAsync(host, "tokens"); // 1000 of 1500 used: still within
+        var third = await SubmitAsync(host, "tokens");
+        var taskId = await host.OpenTaskIdAsync(third);
+
+        Assert.Equal(2, gateway.RequestsTo(FakeGateway.ChatPath).Count);
+        Assert.Contains("agent tokens over tokensPerDay: 2000 of 1500 used in the day starting", (await host.GetTaskAsync(taskId)).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_approved_request_executes_even_when_the_days_tool_budget_is_gone_and_is_counted()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        // Waiting for a person (a send) while another tool call uses the day's only one.
+        var waiting = await SubmitAsync(host, "tools-approve", new { name = "sessions_list", action = "send" }, "Send the session list.");
+        var waitingTask = await host.OpenTaskIdAsync(waiting);
+        await ExecutedAsync(host, "tools-approve", ListSessions);
+        var over = await SubmitAsync(host, "tools-approve", ListSessions);
+        var overTask = await host.OpenTaskIdAsync(over);
+        Assert.Contains("over toolCallsPerDay: 1 of 1", (await host.GetTaskAsync(overTask)).GetProperty("reason").GetString());
+
+        // The approvers' decision is the authority: both run, and the counter says the day went past its limit.
+        foreach (var task in new[] { waitingTask, overTask })
+        {
+            var (decided, body) = await host.DecideAsync(task, "tina", "team-leads", "approve");
+            Assert.True(decided.IsSuccessStatusCode, body.ToString());
+        }
+
+        await host.WaitForStatusAsync(waiting, "executed");
+        await host.WaitForStatusAsync(over, "executed");
+        Assert.Equal(3, gateway.RequestsTo(FakeGateway.ToolPath).Count);
+        Assert.Equal(3, await CounterAsync(host, "tools-approve", "tool-calls"));
+    }
+
+    [Fact]
+    public async Task An_exhausted_budget_is_still_exhausted_after_a_restart_on_the_same_database()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        var clock = AtMinuteStart();
+        var databasePath = OrchestratorHost.NewDatabasePath();
+        await using (var first = await StartAsync(gateway, clock, databasePath))
+        {
+            await ExecutedAsync(first, "tools-reject", ListSessions);
+            await ExecutedAsync(first, "tools-reject", ListSessions);
+        }
+
+        await using var second = await StartAsync(gateway, clock, databasePath);
+        var after = await SubmitAsync(second, "tools-reject", ListSessions);
+        var done = await second.WaitForStatusAsync(after, "rejected");
+
+        Assert.Contains("over toolCallsPerDay: 2 of 2", done.GetProperty("reason").GetString());
+        Assert.Equal(2, gateway.RequestsTo(FakeGateway.ToolPath).Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_never_squeeze_past_the_last_unit_of_the_limit()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => SubmitAsync(host, "rpm-reject", text: $"{Green} #{i}")));
+        var statuses = new List<string>();
+        foreach (var id in ids)
+        {
+            statuses.Add(await FinalStatusAsync(host, id));
+        }
+
+        Assert.Equal(4, statuses.Count(s => s == "executed"));
+        Assert.Equal(8, statuses.Count(s => s == "rejected"));
+        Assert.Equal(4, gateway.RequestsTo(FakeGateway.ChatPath).Count);
+        Assert.Equal(12, await CounterAsync(host, "rpm-reject", "requests"));
+    }
+
+    [Fact]
+    public async Task Auditors_see_the_current_counters_per_agent_and_submitters_may_not()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+        await ExecutedAsync(host, "tools-reject", ListSessions);
+
+        var counters = await host.Admin.GetFromJsonAsync<JsonElement>("/api/budgets", Ct);
+        var submitter = await host.ClientFor("sam", [], ["submitter"]).GetAsync("/api/budgets", Ct);
+
+        var rows = counters.GetProperty("counters").EnumerateArray().Where(c => c.GetProperty("agentId").GetString() == "tools-reject").ToList();
+        Assert.Equal(1, rows.Single(c => c.GetProperty("metric").GetString() == "tool-calls").GetProperty("value").GetInt64());
+        Assert.Equal(1, rows.Single(c => c.GetProperty("metric").GetString() == "requests").GetProperty("value").GetInt64());
+        Assert.Equal(HttpStatusCode.Forbidden, submitter.StatusCode);
+    }
+
+    private static async Task<OrchestratorHost> StartAsync(FakeGateway gateway, ShiftedClock clock, string? databasePath = null)
+    {
+        var settings = OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token);
+        settings["Workflows:AllowChoice:3"] = Workflow;
+        return await OrchestratorHost.StartAsync(databasePath, settings, ShiftedClock.Install(clock));
+    }
+
+    /// <summary>Logical time at the start of the next UTC minute: a test's few seconds stay in one minute (and one day).</summary>
+    private static ShiftedClock AtMinuteStart()
+    {
+        var clock = new ShiftedClock();
+        var now = clock.GetUtcNow();
+        var next = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1);
+        clock.Advance(next - now);
+        return clock;
+    }
+
+    private static async Task<Guid> SubmitAsync(OrchestratorHost host, string agentId, object? tool = null, string text = Green)
+    {
+        var (response, body) = await host.SubmitAsync(new { requester = "alice", text, workflow = Workflow, agentId, tool });
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Submit answered {(int)response.StatusCode}: {body}");
+        return body.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<JsonElement> ExecutedAsync(OrchestratorHost host, string agentId, object? tool = null) =>
+        await host.WaitForStatusAsync(await SubmitAsync(host, agentId, tool), "executed");
+
+    private static async Task<string> FinalStatusAsync(OrchestratorHost host, Guid id)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var status = (await host.GetRequestAsync(id)).GetProperty("status").GetString()!;
+            if (status is "executed" or "rejected" || DateTime.UtcNow > until)
+            {
+                return status;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private static async Task<long> CounterAsync(OrchestratorHost host, string agentId, string metric)
+    {
+        await using var connection = host.Database.Open();
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COALESCE(SUM(value), 0) FROM budget_counters WHERE agent_id = @agentId AND metric = @metric", new { agentId, metric });
+    }
+
+    private static async Task<string> ClassifiedAuditAsync(OrchestratorHost host, Guid id)
+    {
+        await using var connection = host.Database.Open();
+        return await connection.ExecuteScalarAsync<string>(
+            "SELECT data FROM audit_events WHERE instance_id = @id AND kind = 'classified'", new { id = id.ToString() }) ?? "";
+    }
+
+    private static async Task<string> OutcomeEventAsync(OrchestratorHost host, Guid id)
+    {
+        await using var connection = host.Database.Open();
+        var body = await connection.ExecuteScalarAsync<string>(
+            "SELECT body FROM outbox WHERE message_type LIKE '%AgentRequestCompleted%' AND body LIKE @id", new { id = $"%{id}%" });
+        Assert.NotNull(body);
+        return body;
+    }
+
+    private static object ChatAnswer(long totalTokens) => new
+    {
+        id = "chatcmpl_budget",
+        @object = "chat.completion",
+        created = 1_700_000_000,
+        model = "openclaw:main",
+        choices = new[] { new { index = 0, message = new { role = "assistant", content = "Done." }, finish_reason = "stop" } },
+        usage = new { prompt_tokens = totalTokens - 10, completion_tokens = 10, total_tokens = totalTokens },
+    };
+}
