@@ -64,17 +64,7 @@ internal static class BudgetsReader
         var limits = policy.Agents.Keys.Select(policy.LimitsFor).Append(policy.Default);
         if (limits.Any(l => !l.IsEmpty && (l.OnExceeded ?? BudgetPolicy.DefaultAction) == BudgetAction.RequireApproval))
         {
-            var path = Join(Key, "approvalRoute");
-            if (!routes.TryGetValue(policy.ApprovalRoute, out var target))
-            {
-                r.Error(path, $"'require-approval' sends requests over budget to route '{policy.ApprovalRoute}', which does not exist");
-                valid = false;
-            }
-            else if (target.Action != RouteAction.Approve)
-            {
-                r.Error(path, $"'require-approval' needs an approve route, but '{policy.ApprovalRoute}' is '{target.Action.ToString().ToLowerInvariant()}'");
-                valid = false;
-            }
+            valid &= GuardrailsReader.CheckApprovalRoute(Join(Key, "approvalRoute"), policy.ApprovalRoute, "requests over budget", routes, r);
         }
 
         foreach (var agent in policy.Agents.Keys.Where(a => a != executionAgent && !knownAgents.Contains(a, StringComparer.Ordinal)))

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Testing;
-using Dapper;
+using ApprovalOrchestrator.Runtime.Retention;
+using Microsoft.Extensions.DependencyInjection;
+using static ApprovalOrchestrator.Integration.Tests.Budgets.BudgetKit;
 
 namespace ApprovalOrchestrator.Integration.Tests.Budgets;
 
@@ -16,11 +18,7 @@ namespace ApprovalOrchestrator.Integration.Tests.Budgets;
 /// </summary>
 public sealed class BudgetTests
 {
-    private const string Workflow = "budgeted";
-    private const string Green = "Summarize our AI governance policy for internal use.";
     private static readonly object ListSessions = new { name = "sessions_list" };
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Over_requests_per_minute_goes_to_approval_and_the_gateway_receives_nothing_until_approved()
@@ -178,11 +176,7 @@ public sealed class BudgetTests
         await using var host = await StartAsync(gateway, AtMinuteStart());
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => SubmitAsync(host, "rpm-reject", text: $"{Green} #{i}")));
-        var statuses = new List<string>();
-        foreach (var id in ids)
-        {
-            statuses.Add(await FinalStatusAsync(host, id));
-        }
+        var statuses = await FinalStatusesAsync(host, ids);
 
         Assert.Equal(4, statuses.Count(s => s == "executed"));
         Assert.Equal(8, statuses.Count(s => s == "rejected"));
@@ -206,78 +200,20 @@ public sealed class BudgetTests
         Assert.Equal(HttpStatusCode.Forbidden, submitter.StatusCode);
     }
 
-    private static async Task<OrchestratorHost> StartAsync(FakeGateway gateway, ShiftedClock clock, string? databasePath = null)
+    [Fact]
+    public async Task The_retention_purge_removes_windows_that_ended_long_ago_and_keeps_the_current_ones()
     {
-        var settings = OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token);
-        settings["Workflows:AllowChoice:3"] = Workflow;
-        return await OrchestratorHost.StartAsync(databasePath, settings, ShiftedClock.Install(clock));
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        var clock = AtMinuteStart();
+        await using var host = await StartAsync(gateway, clock);
+        await ExecutedAsync(host, "tools-reject", ListSessions);
+        clock.Advance(TimeSpan.FromDays(8));
+        await ExecutedAsync(host, "tools-reject", ListSessions);
+
+        var purged = await host.Services.GetRequiredService<RetentionPurge>().RunAsync(Ct);
+
+        Assert.Equal(2, purged.BudgetCounters); // the first day's request and tool-call counters
+        Assert.Equal(1, await CounterAsync(host, "tools-reject", "tool-calls"));
+        Assert.Equal(1, await CounterAsync(host, "tools-reject", "requests"));
     }
-
-    /// <summary>Logical time at the start of the next UTC minute: a test's few seconds stay in one minute (and one day).</summary>
-    private static ShiftedClock AtMinuteStart()
-    {
-        var clock = new ShiftedClock();
-        var now = clock.GetUtcNow();
-        var next = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1);
-        clock.Advance(next - now);
-        return clock;
-    }
-
-    private static async Task<Guid> SubmitAsync(OrchestratorHost host, string agentId, object? tool = null, string text = Green)
-    {
-        var (response, body) = await host.SubmitAsync(new { requester = "alice", text, workflow = Workflow, agentId, tool });
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Submit answered {(int)response.StatusCode}: {body}");
-        return body.GetProperty("id").GetGuid();
-    }
-
-    private static async Task<JsonElement> ExecutedAsync(OrchestratorHost host, string agentId, object? tool = null) =>
-        await host.WaitForStatusAsync(await SubmitAsync(host, agentId, tool), "executed");
-
-    private static async Task<string> FinalStatusAsync(OrchestratorHost host, Guid id)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var status = (await host.GetRequestAsync(id)).GetProperty("status").GetString()!;
-            if (status is "executed" or "rejected" || DateTime.UtcNow > until)
-            {
-                return status;
-            }
-
-            await Task.Delay(50, Ct);
-        }
-    }
-
-    private static async Task<long> CounterAsync(OrchestratorHost host, string agentId, string metric)
-    {
-        await using var connection = host.Database.Open();
-        return await connection.ExecuteScalarAsync<long>(
-            "SELECT COALESCE(SUM(value), 0) FROM budget_counters WHERE agent_id = @agentId AND metric = @metric", new { agentId, metric });
-    }
-
-    private static async Task<string> ClassifiedAuditAsync(OrchestratorHost host, Guid id)
-    {
-        await using var connection = host.Database.Open();
-        return await connection.ExecuteScalarAsync<string>(
-            "SELECT data FROM audit_events WHERE instance_id = @id AND kind = 'classified'", new { id = id.ToString() }) ?? "";
-    }
-
-    private static async Task<string> OutcomeEventAsync(OrchestratorHost host, Guid id)
-    {
-        await using var connection = host.Database.Open();
-        var body = await connection.ExecuteScalarAsync<string>(
-            "SELECT body FROM outbox WHERE message_type LIKE '%AgentRequestCompleted%' AND body LIKE @id", new { id = $"%{id}%" });
-        Assert.NotNull(body);
-        return body;
-    }
-
-    private static object ChatAnswer(long totalTokens) => new
-    {
-        id = "chatcmpl_budget",
-        @object = "chat.completion",
-        created = 1_700_000_000,
-        model = "openclaw:main",
-        choices = new[] { new { index = 0, message = new { role = "assistant", content = "Done." }, finish_reason = "stop" } },
-        usage = new { prompt_tokens = totalTokens - 10, completion_tokens = 10, total_tokens = totalTokens },
-    };
 }
