@@ -11,6 +11,12 @@ namespace ApprovalOrchestrator.Core.Budgets;
 /// </summary>
 public static class BudgetUsage
 {
+    /// <summary>
+    /// The most one answer's usage may add: far above any real call, low enough that no run of answers overflows a
+    /// 64-bit counter (an overflowing add would fail the finish step again on every retry and leave the request stuck).
+    /// </summary>
+    public const long MaxTokensPerCall = 1_000_000_000_000;
+
     public static IReadOnlyList<WorkflowEffect> Of(WorkflowInstance before, WorkflowInstance after, WorkflowDefinition definition)
     {
         if (definition.Budgets is null)
@@ -28,7 +34,7 @@ public static class BudgetUsage
         if (before.Execution?.Result is null && after.Execution?.Result?.Runtime?.Usage is { } usage
             && (usage.TotalTokens ?? (usage.PromptTokens ?? 0) + (usage.CompletionTokens ?? 0)) is > 0 and var tokens)
         {
-            effects.Add(new ConsumeBudget(agent, BudgetNames.Tokens, tokens));
+            effects.Add(new ConsumeBudget(agent, BudgetNames.Tokens, Math.Min(tokens, MaxTokensPerCall)));
         }
 
         return effects;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ApprovalOrchestrator.Integration.Tests.Console;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Testing;
 using ApprovalOrchestrator.Runtime.Retention;
@@ -215,5 +216,27 @@ public sealed class BudgetTests
         Assert.Equal(2, purged.BudgetCounters); // the first day's request and tool-call counters
         Assert.Equal(1, await CounterAsync(host, "tools-reject", "tool-calls"));
         Assert.Equal(1, await CounterAsync(host, "tools-reject", "requests"));
+    }
+
+    [Fact]
+    public async Task The_console_shows_approvers_and_the_request_page_the_budget_reason()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await StartAsync(gateway, AtMinuteStart());
+        await ExecutedAsync(host, "rpm-approve");
+        await ExecutedAsync(host, "rpm-approve");
+        var over = await SubmitAsync(host, "rpm-approve");
+        var taskId = await host.OpenTaskIdAsync(over);
+
+        using var approver = await ConsoleSession.SignInAsync(host, "tina", "approver", "team-leads");
+        var task = WebUtility.HtmlDecode(await approver.Http.GetStringAsync($"/tasks/{taskId}", Ct));
+        using var admin = await ConsoleSession.SignInAsync(host, "ada", "admin");
+        var request = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/requests/{over}", Ct));
+
+        foreach (var html in new[] { task, request })
+        {
+            Assert.Contains("data-testid=\"budget-reason\">agent rpm-approve over requestsPerMinute: 3 of 2 used in the minute starting", html);
+            Assert.Contains("data-testid=\"budget-requestsPerMinute\"", html);
+        }
     }
 }
