@@ -7,7 +7,8 @@ namespace ApprovalOrchestrator.Core.Classification;
 /// The deterministic verdict on one request. <see cref="Route"/> names the definition route it leads to.
 /// <see cref="Matches"/> lists every rule that matched, winner first. <see cref="Warnings"/> notes what was decided
 /// fail-closed (a regex that timed out counted as a match). <see cref="Guardrails"/> is what the definition's guardrails
-/// found and decided (null when it has none), including the request exactly as it will be sent.
+/// found and decided (null when it has none), including the request exactly as it will be sent. <see cref="Budget"/> is
+/// the agent's budget as checked at classification (null when the definition sets no limits for the agent).
 /// </summary>
 public sealed record ClassificationResult(
     RiskLevel Risk,
@@ -18,7 +19,8 @@ public sealed record ClassificationResult(
     IReadOnlyList<RuleMatch> Matches,
     DefinitionRef Definition,
     IReadOnlyList<string>? Warnings = null,
-    GuardrailOutcome? Guardrails = null)
+    GuardrailOutcome? Guardrails = null,
+    Budgets.BudgetOutcome? Budget = null)
 {
     public IReadOnlyList<string> MatchedRuleIds => Matches.Select(m => m.RuleId).ToArray();
 

@@ -38,8 +38,8 @@ public sealed class Classifier
     }
 
     /// <summary>Classifies with a cached <see cref="Classifier"/> for <paramref name="definition"/> (keyed by instance).</summary>
-    public static ClassificationResult Classify(PolicyInput input, WorkflowDefinition definition, DefinitionRef reference) =>
-        Cache.GetValue(definition, d => new Classifier(d)).Classify(input, reference);
+    public static ClassificationResult Classify(PolicyInput input, WorkflowDefinition definition, DefinitionRef reference, Budgets.BudgetOutcome? budget = null) =>
+        Cache.GetValue(definition, d => new Classifier(d)).Classify(input, reference, budget);
 
     /// <summary>
     /// Every rule whose condition holds is reported; the winner is the first matching rule of the highest risk
@@ -50,21 +50,27 @@ public sealed class Classifier
     /// result, and is ignored when it would lower it. A word that mixes scripts raises the result to the definition's
     /// <see cref="ClassificationPolicy.OnMixedScript"/>. Without the Unicode data to fold text, every request is red.
     /// </summary>
-    public ClassificationResult Classify(PolicyInput input, DefinitionRef reference)
+    /// <param name="budget">The agent's budget as the shell checked it against the stored counters (null: none applies).</param>
+    public ClassificationResult Classify(PolicyInput input, DefinitionRef reference, Budgets.BudgetOutcome? budget = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(reference);
         if (TextFolding.Problem is { } problem)
         {
             return GuardrailEvaluator.Apply(
-                new ClassificationResult(
-                    RiskLevel.Red, "unclassifiable", 1.0, $"The request text could not be folded for matching ({problem}); classified red, fail closed.", RouteName(RiskLevel.Red), [], reference, [problem]),
+                Budgets.BudgetEvaluator.Apply(
+                    new ClassificationResult(
+                        RiskLevel.Red, "unclassifiable", 1.0, $"The request text could not be folded for matching ({problem}); classified red, fail closed.", RouteName(RiskLevel.Red), [], reference, [problem]),
+                    budget,
+                    _definition),
                 input,
                 _definition);
         }
 
-        // Guardrails last: they act on the route the rules and deny-by-default chose.
-        return GuardrailEvaluator.Apply(DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference), input, _definition);
+        // Budgets after deny-by-default (they may send a green request to people); guardrails last: they act on the route
+        // chosen before them, so the redaction is the final route's.
+        var ruled = DenyByDefault.Apply(ClassifyByRules(input, reference), input, _definition, reference);
+        return GuardrailEvaluator.Apply(Budgets.BudgetEvaluator.Apply(ruled, budget, _definition), input, _definition);
     }
 
     private ClassificationResult ClassifyByRules(PolicyInput input, DefinitionRef reference)

@@ -91,7 +91,7 @@ public static class DefinitionParser
 
     private static WorkflowDefinition? ReadDefinition(YamlNode root, YamlNodeReader r)
     {
-        var map = r.Mapping(root, string.Empty, ["id", "name", "description", "classification", "routes", "execution", .. AccessReader.Keys, GuardrailsReader.Key]);
+        var map = r.Mapping(root, string.Empty, ["id", "name", "description", "classification", "routes", "execution", .. AccessReader.Keys, GuardrailsReader.Key, BudgetsReader.Key]);
         if (map is null)
         {
             return null;
@@ -114,9 +114,16 @@ public static class DefinitionParser
             guardrailsValid &= GuardrailsReader.Check(guardrails, guardrailsNode is not null, routes, r);
         }
 
-        return id is null || name is null || classification is null || routes is null || execution is null || access is null || !guardrailsValid
+        var budgetsValid = true;
+        var budgets = Optional(map, BudgetsReader.Key) is { } budgetsNode ? BudgetsReader.Read(budgetsNode, r, ref budgetsValid) : null;
+        if (budgets is not null && routes is not null)
+        {
+            budgetsValid &= BudgetsReader.Check(budgets, routes, execution?.DefaultAgentId, access?.Agents ?? [], r);
+        }
+
+        return id is null || name is null || classification is null || routes is null || execution is null || access is null || !guardrailsValid || !budgetsValid
             ? null
-            : new WorkflowDefinition(id, name, description, classification, routes, execution, access, guardrails);
+            : new WorkflowDefinition(id, name, description, classification, routes, execution, access, guardrails, budgets);
     }
 
     private static HashSet<string> RouteNames(YamlNode? routes) =>

@@ -78,17 +78,7 @@ internal static class GuardrailsReader
 
         if (policy is not null && (Uses(policy, GuardrailAction.RequireApproval) || routes.Values.Any(x => x.Guardrails is { } o && Uses(policy.With(o), GuardrailAction.RequireApproval))))
         {
-            var path = Join(Key, "approvalRoute");
-            if (!routes.TryGetValue(policy.ApprovalRoute, out var target))
-            {
-                r.Error(path, $"'require-approval' sends requests to route '{policy.ApprovalRoute}', which does not exist");
-                valid = false;
-            }
-            else if (target.Action != RouteAction.Approve)
-            {
-                r.Error(path, $"'require-approval' needs an approve route, but '{policy.ApprovalRoute}' is '{target.Action.ToString().ToLowerInvariant()}'");
-                valid = false;
-            }
+            valid &= CheckApprovalRoute(Join(Key, "approvalRoute"), policy.ApprovalRoute, "requests", routes, r);
         }
 
         if (policy is not null)
@@ -100,6 +90,24 @@ internal static class GuardrailsReader
         }
 
         return valid;
+    }
+
+    /// <summary>The route <c>require-approval</c> sends <paramref name="what"/> to must exist and be an approve route (also for budgets).</summary>
+    public static bool CheckApprovalRoute(string path, string route, string what, IReadOnlyDictionary<string, RoutePolicy> routes, YamlNodeReader r)
+    {
+        if (!routes.TryGetValue(route, out var target))
+        {
+            r.Error(path, $"'require-approval' sends {what} to route '{route}', which does not exist");
+            return false;
+        }
+
+        if (target.Action != RouteAction.Approve)
+        {
+            r.Error(path, $"'require-approval' needs an approve route, but '{route}' is '{target.Action.ToString().ToLowerInvariant()}'");
+            return false;
+        }
+
+        return true;
     }
 
     private static bool Uses(GuardrailPolicy policy, GuardrailAction action) =>

@@ -8,7 +8,8 @@ namespace ApprovalOrchestrator.Core.Definitions;
 /// Immutable once published; <see cref="DefinitionRef"/> identifies one published version.
 /// <see cref="Access"/> declares the tools and agents that may run without approval (deny by default).
 /// <see cref="Guardrails"/> says what the detectors' findings lead to (null: no <c>guardrails</c> section, nothing is
-/// scanned or redacted).
+/// scanned or redacted). <see cref="Budgets"/> limits each agent's requests, tool calls and tokens (null: no <c>budgets</c>
+/// section, nothing is counted).
 /// </summary>
 public sealed record WorkflowDefinition(
     string Id,
@@ -18,7 +19,8 @@ public sealed record WorkflowDefinition(
     IReadOnlyDictionary<string, RoutePolicy> Routes,
     ExecutionPolicy Execution,
     AccessPolicy Access,
-    GuardrailPolicy? Guardrails = null)
+    GuardrailPolicy? Guardrails = null,
+    Budgets.BudgetPolicy? Budgets = null)
 {
     /// <summary>The route a classification leads to: the winning rule's explicit route, else the route named after the risk.</summary>
     public RoutePolicy RouteFor(string routeName) =>

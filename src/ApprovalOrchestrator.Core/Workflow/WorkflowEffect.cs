@@ -25,3 +25,6 @@ public sealed record NotifyApprovalRequested(Guid TaskId) : WorkflowEffect;
 
 /// <summary>The request reached a final status: publish the outcome to integrating systems.</summary>
 public sealed record NotifyCompleted : WorkflowEffect;
+
+/// <summary>Add <see cref="Amount"/> to the agent's counter of <see cref="Metric"/> in the current window (see Budgets/BudgetUsage).</summary>
+public sealed record ConsumeBudget(string AgentId, string Metric, long Amount) : WorkflowEffect;

@@ -47,7 +47,7 @@ public static class WorkflowStateMachine
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Unknown workflow event."),
         };
         return result.Outcome == StepOutcome.Applied
-            ? result with { State = result.State with { Version = state.Version + 1, UpdatedAt = now } }
+            ? result with { State = result.State with { Version = state.Version + 1, UpdatedAt = now }, Effects = [.. result.Effects, .. Budgets.BudgetUsage.Of(state, result.State, definition)] }
             : result;
     }
 
@@ -96,11 +96,23 @@ public static class WorkflowStateMachine
             };
         }
 
+        // Limits, counts and windows only; only when a budget applies (established shape otherwise).
+        if (c.Budget is { } budget)
+        {
+            auditData["budget"] = BudgetData(budget);
+        }
+
         var audit = new AppendAudit(AuditKinds.Classified, SystemActors.Policy, auditData);
         if (c.Guardrails is { IsBlocked: true })
         {
             var stopped = classified with { Status = InstanceStatus.Blocked };
             return Applied(stopped, audit, Completed(stopped, SystemActors.Policy, c.Reason), new NotifyCompleted());
+        }
+
+        if (c.Budget is { IsRejected: true } && route.Action != RouteAction.Block)
+        {
+            var refused = classified with { Status = InstanceStatus.Rejected };
+            return Applied(refused, audit, Completed(refused, SystemActors.Policy, c.Reason), new NotifyCompleted());
         }
 
         switch (route.Action)
@@ -612,6 +624,22 @@ public static class WorkflowStateMachine
 
     private static AppendAudit Completed(WorkflowInstance state, string actor, string? reason) =>
         new(AuditKinds.Completed, actor, new Dictionary<string, object?> { ["status"] = state.Status.ToWire(), ["reason"] = reason });
+
+    private static Dictionary<string, object?> BudgetData(Budgets.BudgetOutcome budget) => new()
+    {
+        ["agentId"] = budget.AgentId,
+        ["decision"] = budget.Decision,
+        ["exceeded"] = budget.Exceeded,
+        ["reason"] = budget.Reason,
+        ["classifiedRoute"] = budget.ClassifiedRoute,
+        ["uses"] = budget.Uses.Select(u => new Dictionary<string, object?>
+        {
+            ["name"] = u.Name,
+            ["used"] = u.Used,
+            ["limit"] = u.Limit,
+            ["windowStart"] = u.WindowStart,
+        }).ToArray(),
+    };
 
     private static Dictionary<string, object?> TaskData(ApprovalTask task) => new()
     {

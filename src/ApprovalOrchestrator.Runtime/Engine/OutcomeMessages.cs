@@ -53,7 +53,8 @@ internal static class OutcomeMessages
     /// <summary>Why the request ended as it did, for people reading the event.</summary>
     public static string? Reason(WorkflowInstance state) => state.Status switch
     {
-        InstanceStatus.Rejected => state.Tasks.SelectMany(t => t.Decisions).LastOrDefault(d => d.Verdict == Verdict.Reject)?.Comment ?? "Rejected by an approver.",
+        InstanceStatus.Rejected => state.Tasks.SelectMany(t => t.Decisions).LastOrDefault(d => d.Verdict == Verdict.Reject)?.Comment
+            ?? (state.Classification is { Budget.IsRejected: true } c ? c.Reason : "Rejected by an approver."),
         InstanceStatus.Expired => "No decision before the last tier's timeout; auto-rejected.",
         InstanceStatus.Failed => state.Execution?.Result?.Error,
         InstanceStatus.Withdrawn => "Withdrawn by the requester.",

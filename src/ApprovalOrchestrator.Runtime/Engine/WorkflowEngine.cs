@@ -83,7 +83,7 @@ public sealed class WorkflowEngine(
 
             // Classification is pure and cheap: done here, in the submit's own transaction, it saves a message and a step.
             using var span = Telemetry.OrchestratorTelemetry.StartSpan("classify", null);
-            var classify = WorkflowStateMachine.Apply(start.State, definition.Definition, ClassifyStep.EventFor(start.State, definition.Definition), now);
+            var classify = WorkflowStateMachine.Apply(start.State, definition.Definition, await ClassifyStep.EventForAsync(connection, tx, start.State, definition.Definition, now), now);
             if (classify.Outcome != StepOutcome.Applied)
             {
                 throw new InvalidOperationException($"Classifying a new instance was refused: {classify.Message}");
@@ -224,6 +224,9 @@ public sealed class WorkflowEngine(
                     await Outbox.AddAsync(connection, tx, completed, now, completedId);
                     await Notifications.NotificationEvents.AddAsync(connection, tx, completed, now, completedId);
                     publishes = true;
+                    break;
+                case ConsumeBudget use:
+                    await Budgets.BudgetCounterRows.AddAsync(connection, tx, use.AgentId, use.Metric, Core.Budgets.BudgetWindows.Start(use.Metric, now), use.Amount, now);
                     break;
                 case CallGateway:
                     break; // carried out by the caller after commit: the start must be durable before the call.

@@ -15,11 +15,18 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 // The workflow's pieces as bus consumers. Each claims the message id in its step's transaction (inbox), so a
 // redelivered message changes nothing; each re-reads the instance, so a stale one finds nothing to do.
 
-/// <summary>Classification: the deterministic policy, applied against the instance's pinned definition.</summary>
-public sealed class ClassifyConsumer(WorkflowEngine engine) : IConsumer<ClassifyRequest>
+/// <summary>
+/// Classification: the deterministic policy, applied against the instance's pinned definition. The agent's budget is
+/// counted and checked in the same transaction (<see cref="Budgets.BudgetCheck"/>), so the count commits with the step.
+/// </summary>
+public sealed class ClassifyConsumer(WorkflowEngine engine, TimeProvider clock) : IConsumer<ClassifyRequest>
 {
     public Task Consume(ConsumeContext<ClassifyRequest> context) =>
-        engine.ApplyAsync(context.Message.InstanceId, ClassifyStep.EventFor, InboxFor(context, "classify"), context.CancellationToken);
+        engine.ApplyAsync(
+            context.Message.InstanceId,
+            (connection, tx, instance, definition) => ClassifyStep.EventForAsync(connection, tx, instance, definition, clock.GetUtcNow()),
+            InboxFor(context, "classify"),
+            context.CancellationToken);
 
     internal static InboxKey InboxFor(ConsumeContext context, string consumer) => new(consumer, context.MessageId ?? NewId.NextGuid());
 }

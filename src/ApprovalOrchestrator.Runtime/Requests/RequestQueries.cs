@@ -170,7 +170,8 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
             i.CreatedAt,
             i.UpdatedAt,
             GuardrailsView.Of(c?.Guardrails),
-            i.Execution?.Result?.Runtime);
+            i.Execution?.Result?.Runtime,
+            c?.Budget);
     }
 
     private static TaskView ToTaskView(WorkflowInstance i, ApprovalTask t, DateTimeOffset now, bool includeText = true)
@@ -191,7 +192,8 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
             includeText ? VisibleText.Reveal(i.Request.Text) : null,
             includeText ? VisibleText.Find(ReviewedStrings(i.Request)) : [],
             includeText ? Sent(SentAction.Of(i)) : null,
-            GuardrailsView.Of(c?.Guardrails));
+            GuardrailsView.Of(c?.Guardrails),
+            c?.Budget);
     }
 
     private static SentView Sent(AgentRequest sent) => new(

@@ -5,7 +5,10 @@ using ApprovalOrchestrator.Core.Workflow;
 
 namespace ApprovalOrchestrator.Runtime.Requests;
 
-/// <summary>One request as the API shows it: state, classification, tasks, timeline and outcome.</summary>
+/// <summary>
+/// One request as the API shows it: state, classification, tasks, timeline and outcome. <see cref="Budget"/> is the agent's
+/// budget as checked at classification (limits, counts, and why it was over), when the definition sets one.
+/// </summary>
 /// <remarks><see cref="Id"/> is the orchestrator's instance id; <see cref="ClientRequestId"/> the client's key (<c>requestId</c> on the wire).</remarks>
 public sealed record RequestView(
     Guid Id,
@@ -28,7 +31,8 @@ public sealed record RequestView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     GuardrailsView? Guardrails = null,
-    AgentRuntime? Runtime = null);
+    AgentRuntime? Runtime = null,
+    Core.Budgets.BudgetOutcome? Budget = null);
 
 /// <summary>
 /// What the definition's guardrails found and did: detector ids with counts (never values), the action per detector,
@@ -54,7 +58,7 @@ public sealed record WorkflowView(string Id, int Version, string Hash);
 /// <summary>
 /// One approval task as an approver sees it: what is asked (the text and tool args as submitted), what will be sent
 /// (<see cref="Sent"/>: after the guardrails' redaction, what the action hash covers) and what was redacted
-/// (<see cref="Guardrails"/>), why it was flagged, the action hash to decide on, who approved, how many approvals remain, and how long
+/// (<see cref="Guardrails"/>), why it was flagged (with the agent's <see cref="Budget"/> when a limit sent it here), the action hash to decide on, who approved, how many approvals remain, and how long
 /// before it escalates (or expires). <see cref="TextVisible"/> is the text with invisible characters shown as markers
 /// (<c>⟦U+200B ZWSP⟧</c>); <see cref="HiddenCharacters"/> lists those found anywhere in text, tool or args.
 /// Only people who may see the task get this view; notifications and bus events stay redacted, except the Slack
@@ -87,7 +91,8 @@ public sealed record TaskView(
     string? TextVisible = null,
     IReadOnlyList<string>? HiddenCharacters = null,
     SentView? Sent = null,
-    GuardrailsView? Guardrails = null);
+    GuardrailsView? Guardrails = null,
+    Core.Budgets.BudgetOutcome? Budget = null);
 
 /// <summary>The tool call as shown to approvers: exactly as requested (and hashed).</summary>
 public sealed record ToolView(string Name, string? Action, JsonNode? Args);

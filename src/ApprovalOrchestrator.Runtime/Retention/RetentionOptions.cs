@@ -17,6 +17,9 @@ public sealed class RetentionOptions
     /// <summary>Outbox rows already published (undispatched rows are never purged).</summary>
     public TimeSpan DispatchedOutbox { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Budget counters, by the start of their window (a day's counter is read only on that UTC day).</summary>
+    public TimeSpan BudgetCounters { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the purge runs (also once at start).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 

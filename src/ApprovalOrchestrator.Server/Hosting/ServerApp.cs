@@ -1,5 +1,6 @@
 using ApprovalOrchestrator.Runtime;
 using ApprovalOrchestrator.Server.Admin;
+using ApprovalOrchestrator.Server.Budgets;
 using ApprovalOrchestrator.Runtime.Definitions;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Server.Audit;
@@ -77,6 +78,7 @@ public static class ServerApp
         app.MapHealth();
         app.MapOrchestratorMetrics();
         app.MapOutboxAdmin();
+        app.MapBudgets();
         app.MapNotificationsAdmin();
         app.MapSlackInteractions();
         app.MapConsole();
