@@ -68,6 +68,9 @@ public sealed class BudgetTests
         var completed = await OutcomeEventAsync(host, fifth);
         Assert.Contains("over requestsPerMinute: 5 of 4", completed);
         Assert.Contains("\"rejected\"", completed);
+        // The budget in the classified event is hashed into the chain like every other field.
+        var verify = await host.Client.GetFromJsonAsync<JsonElement>("/api/audit/verify", Ct);
+        Assert.True(verify.GetProperty("intact").GetBoolean(), verify.ToString());
     }
 
     [Fact]
