@@ -159,7 +159,8 @@ public sealed class WorkflowEngine(
         return result;
     }
 
-    private async Task<PendingWork> ApplyEffectsAsync(IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now)
+    // internal static: the pending benchmark seeds rows through exactly this code.
+    internal static async Task<PendingWork> ApplyEffectsAsync(IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now)
     {
         var armed = new List<TimerRow>();
         var cancelled = new List<string>();
@@ -241,7 +242,7 @@ public sealed class WorkflowEngine(
     private bool IsTransient(Exception ex) =>
         ex is ConcurrencyException || database.Sql.IsTransient(ex) || database.Sql.IsUniqueViolation(ex);
 
-    private static string Fingerprint(AgentRequest request, string workflowId)
+    internal static string Fingerprint(AgentRequest request, string workflowId)
     {
         var canonical = Json.Serialize(new { request.Requester, request.AgentId, request.Text, Tool = request.Tool?.Name, request.Tool?.Action, Args = request.Tool?.Args?.GetRawText(), workflowId });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
