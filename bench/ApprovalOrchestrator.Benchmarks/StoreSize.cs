@@ -7,6 +7,8 @@ namespace ApprovalOrchestrator.Benchmarks;
 /// <summary>How many bytes the store takes, in all and per table or index: the SQLite file (dbstat) or PostgreSQL's relation sizes.</summary>
 internal sealed class StoreSize(string store, string sqliteFile, ScratchPostgres? postgres)
 {
+    public Runtime.Storage.SqlDialect Dialect => postgres is null ? Runtime.Storage.Sqlite.SqliteDialect.Instance : Runtime.Storage.Postgres.PostgresDialect.Instance;
+
     public async Task<long> BytesAsync()
     {
         if (postgres is null)
@@ -32,6 +34,34 @@ internal sealed class StoreSize(string store, string sqliteFile, ScratchPostgres
 
         await using var connection = await postgres.OpenAsync();
         await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 1800);
+    }
+
+    /// <summary>One (key, id) row of <paramref name="sql"/>, read beside the running server.</summary>
+    public async Task<(string Key, string Id)> RowAsync(string sql, int offset)
+    {
+        if (postgres is null)
+        {
+            await using var sqlite = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly");
+            await sqlite.OpenAsync();
+            return await sqlite.QuerySingleAsync<(string, string)>(sql, new { offset });
+        }
+
+        await using var connection = await postgres.OpenAsync();
+        return await connection.QuerySingleAsync<(string, string)>(sql, new { offset });
+    }
+
+    /// <summary>The plan the store picks for <paramref name="sql"/> on the seeded data.</summary>
+    public async Task<string> PlanAsync(string sql, object parameters)
+    {
+        if (postgres is null)
+        {
+            await using var sqlite = new SqliteConnection($"Data Source={sqliteFile};Mode=ReadOnly");
+            await sqlite.OpenAsync();
+            return string.Join(" | ", (await sqlite.QueryAsync<(long, long, long, string Detail)>($"EXPLAIN QUERY PLAN {sql}", parameters)).Select(r => r.Detail));
+        }
+
+        await using var connection = await postgres.OpenAsync();
+        return string.Join("\n          ", await connection.QueryAsync<string>($"EXPLAIN {sql}", parameters));
     }
 
     /// <summary>Tables and indexes, largest first.</summary>
