@@ -6,7 +6,7 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 /// <summary>
 /// The inbox as index ranges. A task is visible through exactly one branch: unassigned in one of the caller's effective
 /// groups (<c>ix_tasks_inbox_group</c>: status, group_name, due_at, id; partial, where unassigned), or assigned to the caller or to
-/// someone who delegated to them (<c>ix_tasks_inbox_assigned</c>: status, assigned_to, due_at, id). Each branch reads
+/// someone who delegated to them (<c>ix_tasks_inbox_assigned</c>: status, assigned_to, due_at, id; partial, where assigned). Each branch reads
 /// its range in (due_at, id) order from the cursor on and stops after a page; the union of those few short lists is
 /// sorted and cut to the page. The requester rule (never one's own requests, nor those of anyone tied by delegation)
 /// is checked on the instance row of each candidate, by primary key. Same rule as before, in SQL over indexed columns.
