@@ -14,7 +14,8 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 /// <summary>
 /// Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.
 /// <see cref="TiedRequesters"/> are the requesters whose tasks the caller may not see (themselves, and everyone on a
-/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given.
+/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given. A null
+/// <see cref="Status"/> means open tasks (each page reads one status's index range).
 /// </summary>
 public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
