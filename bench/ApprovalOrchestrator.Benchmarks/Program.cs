@@ -16,6 +16,12 @@ if (args is ["nodes", .. var nodeArgs])
     return await NodesBench.RunAsync(nodeArgs);
 }
 
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- pending [--pending 1000000] [--store sqlite|postgres]: inbox and request-list pages, RSS, restart, bytes per pending request
+if (args is ["pending", .. var pendingArgs])
+{
+    return await PendingBench.RunAsync(pendingArgs);
+}
+
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- detectors [--iterations 2000]   (scanning latency, no broker)
 if (args is ["detectors", .. var detectorArgs])
 {

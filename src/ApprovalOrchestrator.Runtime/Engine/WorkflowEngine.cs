@@ -72,7 +72,7 @@ public sealed class WorkflowEngine(
             var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
             await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
             await Telemetry.TraceContextRows.SaveAsync(connection, tx, start.State.Id);
-            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
+            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now, engineOptions.Value.ExecutesLocally);
             // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
             await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
             if (!engineOptions.Value.ClassifiesAtIntake)
@@ -90,7 +90,7 @@ public sealed class WorkflowEngine(
             }
 
             await InstanceRepository.UpdateAsync(connection, tx, classify.State, start.State.Version);
-            var classified = await ApplyEffectsAsync(connection, tx, classify.State, classify.Effects, now);
+            var classified = await ApplyEffectsAsync(connection, tx, classify.State, classify.Effects, now, engineOptions.Value.ExecutesLocally);
             Telemetry.StepTelemetry.Tag(span, classify.State, classify.Outcome);
             return SubmitResult.Created(classify.State, pending.And(classified) with { Publishes = true }) with { Classify = (start.State, classify, now) };
         }));
@@ -165,7 +165,7 @@ public sealed class WorkflowEngine(
 
             await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
             await Execution.ExecutionLeases.FollowAsync(connection, tx, instance, step, now, leases.Value.Lease);
-            var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now);
+            var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now, engineOptions.Value.ExecutesLocally);
             return (step, work, instance, now);
         }));
 
@@ -182,7 +182,10 @@ public sealed class WorkflowEngine(
         return result;
     }
 
-    private async Task<PendingWork> ApplyEffectsAsync(IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now)
+    // internal static: the pending benchmark seeds rows through exactly this code.
+    // executesLocally: EngineOptions.ExecutesLocally (this process starts what the step asks to execute).
+    internal static async Task<PendingWork> ApplyEffectsAsync(
+        IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now, bool executesLocally = false)
     {
         var armed = new List<TimerRow>();
         var cancelled = new List<string>();
@@ -202,7 +205,7 @@ public sealed class WorkflowEngine(
                     await connection.ExecuteAsync("UPDATE timers SET status = 'cancelled' WHERE token = @Token AND status = 'armed'", new { cancel.Token }, tx);
                     cancelled.Add(cancel.Token);
                     break;
-                case RequestExecution when engineOptions.Value.ExecutesLocally:
+                case RequestExecution when executesLocally:
                     // Started by this process after the commit (LocalExecutions); if it dies first, the committed
                     // `executing` state without a lease is what the recovery sweep looks for.
                     execute = true;
@@ -278,7 +281,7 @@ public sealed class WorkflowEngine(
     private bool IsTransient(Exception ex) =>
         ex is ConcurrencyException || database.Sql.IsTransient(ex) || database.Sql.IsUniqueViolation(ex);
 
-    private static string Fingerprint(AgentRequest request, string workflowId)
+    internal static string Fingerprint(AgentRequest request, string workflowId)
     {
         var canonical = Json.Serialize(new { request.Requester, request.AgentId, request.Text, Tool = request.Tool?.Name, request.Tool?.Action, Args = request.Tool?.Args?.GetRawText(), workflowId });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));

@@ -20,23 +20,20 @@ public sealed class OperationsQueries(Database database, TimeProvider clock)
         var since = Timestamps.ToText(hours[0]);
         await using var connection = database.Open();
 
-        var open = (await connection.QueryAsync<(string Id, string InstanceId, string GroupName, long Tier, string? Risk, string OpenedAt, string DueAt)>(
-            OperationsSql.OpenTasks)).ToList();
-        var pending = open
-            .GroupBy(t => t.Risk ?? "unclassified", StringComparer.Ordinal)
-            .OrderBy(g => RiskOrder(g.Key))
-            .Select(g =>
-            {
-                var counts = new int[TimeBuckets.AgeBands.Count];
-                foreach (var t in g)
-                {
-                    counts[TimeBuckets.AgeBand(now - Timestamps.Parse(t.OpenedAt))]++;
-                }
+        var bands = TimeBuckets.AgeBands;
+        var boundaries = new DynamicParameters();
+        for (var i = 1; i < bands.Count; i++)
+        {
+            boundaries.Add($"t{i}", Timestamps.ToText(now - bands[i].From));
+        }
 
-                return new PendingByRisk(g.Key, counts);
-            })
+        var pending = (await connection.QueryAsync(OperationsSql.PendingByRisk(bands.Count), boundaries))
+            .Cast<IDictionary<string, object>>()
+            .Select(row => new PendingByRisk((string)row["risk"], Enumerable.Range(0, bands.Count).Select(i => Convert.ToInt32(row[$"b{i}"] ?? 0, System.Globalization.CultureInfo.InvariantCulture)).ToArray()))
+            .OrderBy(p => RiskOrder(p.Risk))
             .ToList();
-        var oldest = open.Take(OldestShown)
+        var oldest = (await connection.QueryAsync<(string Id, string InstanceId, string GroupName, long Tier, string? Risk, string OpenedAt, string DueAt)>(
+                OperationsSql.OpenTasks, new { take = OldestShown }))
             .Select(t => new WaitingTask(Guid.Parse(t.Id), Guid.Parse(t.InstanceId), t.GroupName, (int)t.Tier, t.Risk, Timestamps.Parse(t.OpenedAt), Timestamps.Parse(t.DueAt)))
             .ToList();
 

@@ -14,7 +14,8 @@ namespace ApprovalOrchestrator.Runtime.Requests;
 /// <summary>
 /// Who is asking for an inbox: their own groups plus delegated ones, and the people who delegated to them.
 /// <see cref="TiedRequesters"/> are the requesters whose tasks the caller may not see (themselves, and everyone on a
-/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given.
+/// delegation chain into them: <c>DelegationGraph.TiedRequesters</c>); the caller alone when not given. A null
+/// <see cref="Status"/> means open tasks (each page reads one status's index range).
 /// </summary>
 public sealed record InboxQuery(string User, IReadOnlyCollection<string> Groups, IReadOnlyCollection<string> Persons, string? Status, string? Risk, string? Group, IReadOnlyCollection<string>? TiedRequesters = null);
 
@@ -33,27 +34,19 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     }
 
     /// <summary>Requests, newest first; <paramref name="requester"/> narrows to one person's own (for submit-only callers).</summary>
-    public async Task<Page<RequestView>> ListAsync(string? status, string? risk, int offset, int limit, string? requester = null)
-    {
-        await using var connection = database.Open();
-        var filter = new { status, risk, offset, limit, requester };
-        const string where = "WHERE (@status IS NULL OR status = @status) AND (@risk IS NULL OR risk = @risk) AND (@requester IS NULL OR requester = @requester)";
-        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM instances {where}", filter);
-        var states = await connection.QueryAsync<string>($"SELECT state FROM instances {where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset", filter);
-        var now = clock.GetUtcNow();
-        var items = states.Select(s => ToView(Json.Deserialize<WorkflowInstance>(s), [], now)).ToList();
-        return new Page<RequestView>(items, total, offset, limit);
-    }
+    public Task<Page<RequestView>> ListAsync(string? status, string? risk, PageRequest page, string? requester = null) =>
+        SearchAsync(new RequestFilter(Status: status, Risk: risk, Requester: requester), page);
 
     /// <summary>Requests matching <paramref name="filter"/> (every criterion optional), newest first: the auditor's search.</summary>
-    public async Task<Page<RequestView>> SearchAsync(RequestFilter filter, int offset, int limit)
+    public async Task<Page<RequestView>> SearchAsync(RequestFilter filter, PageRequest page)
     {
         await using var connection = database.Open();
-        var args = filter.ToParameters(offset, limit);
-        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM instances {RequestFilter.Where}", args);
-        var states = await connection.QueryAsync<string>($"SELECT state FROM instances {RequestFilter.Where} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset", args);
+        var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(RequestListSql.Count(filter), filter.ToParameters(page)));
+        var rows = (await connection.QueryAsync<(string State, string CreatedAt, string Id)>(RequestListSql.Page(filter, page), filter.ToParameters(page))).ToList();
         var now = clock.GetUtcNow();
-        return new Page<RequestView>(states.Select(s => ToView(Json.Deserialize<WorkflowInstance>(s), [], now)).ToList(), total, offset, limit);
+        var items = rows.Take(page.Limit).Select(r => ToView(Json.Deserialize<WorkflowInstance>(r.State), [], now)).ToList();
+        var next = rows.Count > page.Limit ? new PageCursor(rows[page.Limit - 1].CreatedAt, Guid.Parse(rows[page.Limit - 1].Id)).Encode() : null;
+        return new Page<RequestView>(items, total, page.Offset, page.Limit, next, exact);
     }
 
     /// <summary>The audit events of every request matching <paramref name="filter"/>, in commit order, streamed (the filtered export).</summary>
@@ -72,29 +65,31 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>
     /// The tasks <paramref name="inbox"/>'s caller may act on: open to one of their effective groups (their own and
     /// those delegated to them) and not assigned to someone else, or assigned to them or to someone who delegated to
-    /// them; never tasks of their own requests, nor of anyone on a delegation chain into them. Sorted by due time.
+    /// them; never tasks of their own requests, nor of anyone on a delegation chain into them. Sorted by due time, then
+    /// id; each group and each person is one index range (<see cref="InboxSql"/>), merged in SQL.
     /// </summary>
-    public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, int offset, int limit)
+    public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, PageRequest page)
     {
         await using var connection = database.Open();
-        var filter = new { inbox.Status, inbox.Risk, inbox.Group, inbox.User, Groups = inbox.Groups.ToArray(), Persons = inbox.Persons.Append(inbox.User).ToArray(), Tied = (inbox.TiedRequesters ?? []).Append(inbox.User).ToArray(), offset, limit };
-        var sql = database.Sql;
-        var where = $"""
-            WHERE (@Status IS NULL OR t.status = @Status) AND (@Risk IS NULL OR t.risk = @Risk) AND (@Group IS NULL OR t.group_name = @Group)
-              AND {sql.NotIn("i.requester", "@Tied")}
-              AND ((t.assigned_to IS NULL AND {sql.In("t.group_name", "@Groups")}) OR {sql.In("t.assigned_to", "@Persons")})
-            """;
-        const string from = "FROM approval_tasks t JOIN instances i ON i.id = t.instance_id";
-        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) {from} {where}", filter);
-        var rows = await connection.QueryAsync<(string TaskId, string State)>($"SELECT t.id, i.state {from} {where} ORDER BY t.due_at, t.id LIMIT @limit OFFSET @offset", filter);
+        var query = new InboxSql(database.Sql, inbox, page);
+        var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(query.Count(), query.Parameters));
+        var keys = (await connection.QueryAsync<(string Id, string DueAt)>(query.Page(), query.Parameters)).ToList();
+        var shown = keys.Take(page.Limit).Select(k => k.Id).ToArray();
+        var states = (await connection.QueryAsync<(string TaskId, string State)>(
+            $"SELECT t.id, i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id WHERE {database.Sql.In("t.id", "@shown")}", new { shown }))
+            .ToDictionary(r => r.TaskId, r => r.State, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
-        var items = rows.Select(r =>
+        var items = shown.Where(states.ContainsKey).Select(id =>
         {
-            var instance = Json.Deserialize<WorkflowInstance>(r.State);
-            return ToTaskView(instance, instance.FindTask(Guid.Parse(r.TaskId))!, now);
+            var instance = Json.Deserialize<WorkflowInstance>(states[id]);
+            return ToTaskView(instance, instance.FindTask(Guid.Parse(id))!, now);
         }).ToList();
-        return new Page<TaskView>(items, total, offset, limit);
+        var next = keys.Count > page.Limit ? new PageCursor(keys[page.Limit - 1].DueAt, Guid.Parse(keys[page.Limit - 1].Id)).Encode() : null;
+        return new Page<TaskView>(items, total, page.Offset, page.Limit, next, exact);
     }
+
+    /// <summary>A count made with <c>LIMIT CountCap + 1</c>: the total, and whether it is exact.</summary>
+    private static (int Total, bool Exact) Capped(int counted) => (Math.Min(counted, PageRequest.CountCap), counted <= PageRequest.CountCap);
 
     /// <summary>One task, with the instance it belongs to (for access checks).</summary>
     public async Task<(TaskView View, WorkflowInstance Instance)?> GetTaskAsync(Guid taskId)

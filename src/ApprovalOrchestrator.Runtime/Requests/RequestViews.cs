@@ -110,5 +110,9 @@ public sealed record AuditView(
     string PrevHash,
     string Hash);
 
-/// <summary>A list page; <see cref="Total"/> counts all matches, not just this page.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit);
+/// <summary>
+/// A list page. <see cref="Next"/> is the cursor of the page after this one (null on the last page): pass it back as
+/// <c>cursor</c>. <see cref="Total"/> counts the matches up to <see cref="PageRequest.CountCap"/>; past that it is the cap
+/// and <see cref="TotalExact"/> is false.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit, string? Next = null, bool TotalExact = true);

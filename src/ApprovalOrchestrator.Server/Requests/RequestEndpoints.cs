@@ -65,7 +65,7 @@ public static class RequestEndpoints
         return await withdrawn.ToHttpAsync(http, state => Results.Ok(new { id, status = state.Status.ToWire() }));
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? risk, int? offset, int? limit, HttpContext http, RequestQueries queries)
+    private static async Task<IResult> ListAsync(string? status, string? risk, int? offset, int? limit, string? cursor, HttpContext http, RequestQueries queries)
     {
         var errors = new List<FieldError>();
         if (status is not null && !InstanceStatusExtensions.TryParseWire(status, out _))
@@ -78,10 +78,10 @@ public static class RequestEndpoints
             errors.Add(new("risk", "must be green, amber or red."));
         }
 
-        errors.AddRange(Paging.Validate(offset, limit));
+        var page = Paging.Page(offset, limit, cursor, errors);
         return errors.Count > 0
             ? Problems.Validation(errors)
-            : Results.Ok(await queries.ListAsync(status, risk, offset ?? 0, limit ?? Paging.DefaultLimit, RequestVisibility.SeesAll(Caller.From(http.User).AsActor()) ? null : Caller.From(http.User).User));
+            : Results.Ok(await queries.ListAsync(status, risk, page, RequestVisibility.SeesAll(Caller.From(http.User).AsActor()) ? null : Caller.From(http.User).User));
     }
 
     public sealed record WithdrawBody(string? Reason);

@@ -28,7 +28,7 @@ public static class TaskEndpoints
         group.MapPost("/bulk-approve", BulkApproveAsync).RequireAuthorization(Roles.Approver);
     }
 
-    private static async Task<IResult> InboxAsync(string? status, string? risk, string? group, int? offset, int? limit, HttpContext http, RequestQueries queries, TaskVisibility visibility)
+    private static async Task<IResult> InboxAsync(string? status, string? risk, string? group, int? offset, int? limit, string? cursor, HttpContext http, RequestQueries queries, TaskVisibility visibility)
     {
         var errors = new List<FieldError>();
         status ??= "open";
@@ -42,14 +42,14 @@ public static class TaskEndpoints
             errors.Add(new("risk", "must be amber or red."));
         }
 
-        errors.AddRange(Paging.Validate(offset, limit));
+        var page = Paging.Page(offset, limit, cursor, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
         }
 
         var inbox = InboxQueryFor(await visibility.InboxAsync(Caller.From(http.User).AsActor()), status, risk, group);
-        return Results.Ok(await queries.InboxAsync(inbox, offset ?? 0, limit ?? Paging.DefaultLimit));
+        return Results.Ok(await queries.InboxAsync(inbox, page));
     }
 
     /// <summary>The read-side query for an inbox scope (what <see cref="TaskVisibility"/> decides the approver may see).</summary>

@@ -18,16 +18,20 @@ public sealed class OperationsQueryPlanTests : IAsyncLifetime
 
     [Theory]
     [InlineData(nameof(OperationsSql.OpenTasks), "approval_tasks USING INDEX ix_tasks_status_opened")]
+    [InlineData(nameof(OperationsSql.PendingByRisk), "approval_tasks USING INDEX")]
     [InlineData(nameof(OperationsSql.Decisions), "audit_events AS e USING INDEX ix_audit_events_kind_at")]
     [InlineData(nameof(OperationsSql.EventTimes), "audit_events USING COVERING INDEX ix_audit_events_kind_at")]
     public async Task Each_dashboard_query_reads_an_index(string query, string expected)
     {
-        var sql = query == nameof(OperationsSql.Decisions)
-            ? OperationsSql.Decisions(Runtime.Storage.Sqlite.SqliteDialect.Instance)
-            : (string)typeof(OperationsSql).GetField(query)!.GetValue(null)!;
+        var sql = query switch
+        {
+            nameof(OperationsSql.Decisions) => OperationsSql.Decisions(Runtime.Storage.Sqlite.SqliteDialect.Instance),
+            nameof(OperationsSql.PendingByRisk) => OperationsSql.PendingByRisk(TimeBuckets.AgeBands.Count),
+            _ => (string)typeof(OperationsSql).GetField(query)!.GetValue(null)!,
+        };
         await using var connection = _host.Database.Open();
         // Rows of (id, parent, notused, detail): the detail says how each table is read.
-        var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { kind = "decision", since = "2026-01-01" }))
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>($"EXPLAIN QUERY PLAN {sql}", new { kind = "decision", since = "2026-01-01", take = 10, t1 = "2026-01-01", t2 = "2026-01-01", t3 = "2026-01-01", t4 = "2026-01-01" }))
             .Select(r => r.Detail).ToList();
         Assert.True(plan.Any(step => step.Contains(expected, StringComparison.Ordinal)), string.Join(" | ", plan));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal));

@@ -26,7 +26,7 @@ public sealed class IndexModel(RequestQueries queries) : ConsolePage
             return LocalRedirect("/audit");
         }
 
-        Own = (await queries.SearchAsync(new RequestFilter(Requester: Me.User), 0, 50)).Items;
+        Own = (await queries.SearchAsync(new RequestFilter(Requester: Me.User), PageRequest.First(50))).Items;
         return Page();
     }
 }

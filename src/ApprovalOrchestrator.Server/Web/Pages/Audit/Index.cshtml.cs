@@ -37,6 +37,8 @@ public sealed class IndexModel(RequestQueries queries) : ConsolePage
     [BindProperty(SupportsGet = true, Name = "request")]
     public Guid? RequestId { get; set; }
 
+    public static int MaxPage => PageRequest.MaxOffset / PageSize + 1;
+
     public Page<RequestView> Results { get; private set; } = new([], 0, 0, PageSize);
 
     public static IEnumerable<string> Statuses => Enum.GetValues<InstanceStatus>().Select(s => s.ToWire());
@@ -45,8 +47,9 @@ public sealed class IndexModel(RequestQueries queries) : ConsolePage
 
     public async Task OnGetAsync()
     {
-        PageNumber = Math.Max(1, PageNumber);
-        Results = await queries.SearchAsync(Filter(), (PageNumber - 1) * PageSize, PageSize);
+        // Numbered pages are offsets, which the database reads through; past MaxPage narrow the search instead.
+        PageNumber = Math.Clamp(PageNumber, 1, MaxPage);
+        Results = await queries.SearchAsync(Filter(), new PageRequest(PageSize, Offset: (PageNumber - 1) * PageSize));
     }
 
     public async Task<IActionResult> OnGetExportAsync(string? format)

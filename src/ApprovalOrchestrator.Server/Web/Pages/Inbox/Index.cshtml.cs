@@ -41,6 +41,6 @@ public sealed class IndexModel(RequestQueries queries, TaskVisibility visibility
         Group = string.IsNullOrWhiteSpace(Group) ? null : Group;
         var query = TaskEndpoints.InboxQueryFor(await visibility.InboxAsync(Me.AsActor()), Status!, Risk, Group);
         Groups = query.Groups.Order(StringComparer.Ordinal).ToList();
-        return await queries.InboxAsync(query, 0, PageSize);
+        return await queries.InboxAsync(query, PageRequest.First(PageSize));
     }
 }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using ApprovalOrchestrator.Core.Classification;
+using ApprovalOrchestrator.Core.Workflow;
+using ApprovalOrchestrator.Runtime.Bindings;
+using ApprovalOrchestrator.Runtime.Engine;
+using ApprovalOrchestrator.Runtime.Execution;
+using ApprovalOrchestrator.Runtime.Messaging;
+using ApprovalOrchestrator.Runtime.Storage;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ApprovalOrchestrator.Benchmarks;
+
+/// <summary>
+/// Writes N amber requests awaiting approval straight into the store, in large transactions, with the engine's own row
+/// writers and the state machine's own results: what the submit step and then the classify step commit for each (the
+/// instance, its task, the audit events and their signed-log leaves, the timer row and key, the inbox claim, the outbox
+/// and notification rows, already dispatched as a running server would have left them). Only the per-step transaction
+/// and the bus hop are skipped, so a million take minutes instead of hours.
+/// </summary>
+internal static class PendingSeeder
+{
+    /// <summary>Reference request 2 (REFERENCE.md): the typical amber one.</summary>
+    public const string Text = "Draft an email to finance asking for confirmation of the Q1 cloud budget.";
+
+    public const int Requesters = 1000;
+
+    public static async Task SeedAsync(IServiceProvider services, int count, int batch, Action<int, TimeSpan> progress)
+    {
+        var database = services.GetRequiredService<Database>();
+        var selection = await services.GetRequiredService<WorkflowSelector>().SelectAsync("main", null, null);
+        var published = selection.Definition ?? throw new InvalidOperationException("No default workflow to seed requests of.");
+        var clock = Stopwatch.StartNew();
+        for (var done = 0; done < count;)
+        {
+            var size = Math.Min(batch, count - done);
+            var first = done;
+            await database.InTransactionAsync(async (connection, tx) =>
+            {
+                for (var i = first; i < first + size; i++)
+                {
+                    await SeedOneAsync(connection, tx, published, i);
+                }
+
+                // What the dispatchers would have done by now: nothing of these is still to send.
+                var now = Timestamps.ToText(DateTimeOffset.UtcNow);
+                await connection.ExecuteAsync("UPDATE outbox SET dispatched_at = @now WHERE dispatched_at IS NULL", new { now }, tx);
+                await connection.ExecuteAsync("UPDATE notification_events SET fanned_out_at = @now WHERE fanned_out_at IS NULL", new { now }, tx);
+            });
+            done += size;
+            progress(done, clock.Elapsed);
+        }
+    }
+
+    private static async Task SeedOneAsync(System.Data.Common.DbConnection connection, System.Data.IDbTransaction tx, Runtime.Definitions.PublishedDefinition published, int i)
+    {
+        var request = new AgentRequest($"bench-{i:D7}", $"requester{i % Requesters:D4}", "main", Text, null, null);
+        var now = DateTimeOffset.UtcNow;
+
+        // The submit step (WorkflowEngine.SubmitAsync).
+        var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, published.Ref, now);
+        await InstanceRepository.InsertAsync(connection, tx, start.State, WorkflowEngine.Fingerprint(request, published.Ref.Id));
+        await Runtime.Telemetry.TraceContextRows.SaveAsync(connection, tx, start.State.Id);
+        await WorkflowEngine.ApplyEffectsAsync(connection, tx, start.State, start.Effects, now);
+        await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
+        var classify = DeterministicId.Create(start.State.Id, "classify");
+        await Outbox.AddAsync(connection, tx, new ClassifyRequest(start.State.Id), now, classify);
+
+        // The classify step (ClassifyConsumer through WorkflowEngine.ApplyAsync).
+        await Inbox.TryClaimAsync(connection, tx, new InboxKey("classify", classify), now);
+        var instance = start.State;
+        var classified = Classifier.Classify(
+            new PolicyInput(instance.Request.Text, instance.Request.Requester, instance.Request.AgentId, null, null, null, null),
+            published.Definition,
+            instance.Definition);
+        var step = WorkflowStateMachine.Apply(instance, published.Definition, new Classified(classified), now);
+        if (step.State.Status != InstanceStatus.AwaitingApproval)
+        {
+            throw new InvalidOperationException($"The reference amber request came out {step.State.Status}, not awaiting approval.");
+        }
+
+        await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
+        await ExecutionLeases.FollowAsync(connection, tx, instance, step, now, TimeSpan.FromMinutes(2));
+        await WorkflowEngine.ApplyEffectsAsync(connection, tx, step.State, step.Effects, now);
+    }
+}
