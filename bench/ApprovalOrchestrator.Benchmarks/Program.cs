@@ -16,6 +16,12 @@ if (args is ["nodes", .. var nodeArgs])
     return await NodesBench.RunAsync(nodeArgs);
 }
 
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- timers [--timers 10000] [--window 60] [--store sqlite|postgres]: timer lateness
+if (args is ["timers", .. var timerArgs])
+{
+    return await TimersBench.RunAsync(timerArgs);
+}
+
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--requests 2000] [--inflight 100] [--warmup 50] [--url amqp://...] [--timeout 600] [--keep]
 //                                                                          detectors [--iterations 2000]   (scanning latency, no broker)
 if (args is ["detectors", .. var detectorArgs])
