@@ -36,15 +36,18 @@ public sealed class DueTimerService(
     {
         using var slots = new SemaphoreSlim(Concurrency, Concurrency);
         var nextLoad = DateTimeOffset.MinValue;
+        var lastLoad = DateTimeOffset.MinValue;
         var truncated = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = clock.GetUtcNow();
-                if (now >= nextLoad)
+                // A clock set back (NTP, an operator) must not postpone the next read by as much.
+                if (now >= nextLoad || now < lastLoad)
                 {
                     truncated = await LoadAsync(now);
+                    lastLoad = now;
                     nextLoad = now + Horizon / 2;
                 }
 
@@ -62,7 +65,8 @@ public sealed class DueTimerService(
                 }
 
                 var wakeAt = next is { } n && n < nextLoad ? n : nextLoad;
-                await queue.WaitAsync(wakeAt - now, clock, stoppingToken);
+                var wait = wakeAt - now;
+                await queue.WaitAsync(wait < Horizon / 2 ? wait : Horizon / 2, clock, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
