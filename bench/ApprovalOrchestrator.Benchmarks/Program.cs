@@ -16,6 +16,12 @@ if (args is ["nodes", .. var nodeArgs])
     return await NodesBench.RunAsync(nodeArgs);
 }
 
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- timers [--timers 10000] [--window 60] [--store sqlite|postgres]: timer lateness
+if (args is ["timers", .. var timerArgs])
+{
+    return await TimersBench.RunAsync(timerArgs);
+}
+
 // dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- pending [--pending 1000000] [--store sqlite|postgres]: inbox and request-list pages, RSS, restart, bytes per pending request
 if (args is ["pending", .. var pendingArgs])
 {

@@ -18,7 +18,8 @@ public enum NodeRole
 
 /// <summary>
 /// Configuration key <c>Roles</c> (kept for compatibility; it names node roles): a comma list of <c>intake, classification, execution, timers, decisions</c>; all when unset.
-/// Quartz, the outbox dispatcher and recovery run in every process regardless (they only write the database and publish).
+/// Quartz (PostgreSQL), the outbox dispatcher and recovery run in every process regardless (they only write the database and
+/// publish); on SQLite the one process that owns the file fires its timers itself (DueTimerService).
 /// </summary>
 public static class NodeRoles
 {

@@ -19,7 +19,7 @@ namespace ApprovalOrchestrator.Runtime;
 public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole workflow runtime: the store (SQLite by default, or PostgreSQL shared by several servers: Storage:Provider), outbox/inbox, Quartz timers in the same file,
+    /// The whole workflow runtime: the store (SQLite by default, or PostgreSQL shared by several servers: Storage:Provider), outbox/inbox, timers (fired from our own rows on SQLite, by clustered Quartz on PostgreSQL),
     /// the bus (in-memory or RabbitMQ, <see cref="BusOptions"/>), and the Gateway client.
     /// </summary>
     public static IServiceCollection AddApprovalOrchestrator(this IServiceCollection services, IConfiguration configuration)
@@ -40,7 +40,6 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<RunIdentity>();
         services.AddSingleton<WorkflowEngine>();
-        services.AddSingleton<TimerScheduler>();
         services.AddSingleton<ExecutionRunner>();
         services.Configure<EngineOptions>(o =>
         {
@@ -83,24 +82,28 @@ public static class RuntimeServiceCollectionExtensions
         services.AddHostedService<Audit.CheckpointScheduler>();
         services.AddGatewayClient(configuration);
 
-        // Quartz keeps schedulers in a process-wide registry by name: one name per database (configurable for hosts sharing a process).
-        var quartzProperties = new System.Collections.Specialized.NameValueCollection
+        if (quartzStore is not null)
         {
-            ["quartz.scheduler.instanceName"] = configuration["Quartz:SchedulerName"] ?? "approval-orchestrator",
-        };
-        services.AddQuartz(quartzProperties, q =>
-        {
-            q.UsePersistentStore(store =>
+            // PostgreSQL: Quartz, clustered across the servers (PostgresStorage). Quartz keeps schedulers in a process-wide
+            // registry by name: one name per database (configurable for hosts sharing a process).
+            var quartzProperties = new System.Collections.Specialized.NameValueCollection
             {
-                quartzStore(store);
-                store.UseSystemTextJsonSerializer();
-                store.ProvisionSchema();
+                ["quartz.scheduler.instanceName"] = configuration["Quartz:SchedulerName"] ?? "approval-orchestrator",
+            };
+            services.AddQuartz(quartzProperties, q =>
+            {
+                q.UsePersistentStore(store =>
+                {
+                    quartzStore(store);
+                    store.UseSystemTextJsonSerializer();
+                    store.ProvisionSchema();
+                });
             });
-        });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        }
 
         // Quartz runs in every process whatever its roles: a firing only writes a TimerFired outbox row, consumed by the
-        // process that has the timers role. On PostgreSQL the schedulers of all servers form one cluster (PostgresStorage).
+        // process that has the timers role. On SQLite the one process that owns the file fires its timers itself.
         services.AddOrchestratorBus(configuration);
 
         services.AddHostedService<OutboxDispatcher>();

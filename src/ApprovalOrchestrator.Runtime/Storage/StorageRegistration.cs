@@ -21,8 +21,11 @@ public static class StorageRegistration
             : throw new InvalidOperationException($"Storage:Provider must be 'sqlite' (the default) or 'postgres', not '{value}'.");
     }
 
-    /// <summary>Registers the database and returns the Quartz job-store configuration for the same provider.</summary>
-    public static Action<IPersistentStoreBuilder> AddDatabase(IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Registers the database and its timer scheduler, and returns the Quartz job-store configuration for the same provider
+    /// (null on SQLite, whose timers fire from our own rows without Quartz).
+    /// </summary>
+    public static Action<IPersistentStoreBuilder>? AddDatabase(IServiceCollection services, IConfiguration configuration)
     {
         var provider = ProviderOf(configuration);
         var connectionString = configuration.GetConnectionString("Approvals")
@@ -38,7 +41,7 @@ public static class StorageRegistration
             o.GroupCommitWriters = PositiveInt(configuration, "GroupCommit:Writers", o.GroupCommitWriters);
         });
         return provider == StorageOptions.Sqlite
-            ? SqliteStorage.Add(services, connectionString)
+            ? SqliteStorage.Add(services)
             : PostgresStorage.Add(services, configuration, connectionString);
     }
 

@@ -37,6 +37,14 @@ internal static class TimerRows
         .Select(r => new TimerRow(r.Token, Guid.Parse(r.InstanceId), Guid.Parse(r.TaskId), Timestamps.Parse(r.DueAt), r.Key))
         .ToList();
 
+    /// <summary>The first <paramref name="limit"/> armed timers due before <paramref name="until"/>, soonest first (index ix_timers_status).</summary>
+    public static async Task<IReadOnlyList<TimerRow>> DueBeforeAsync(IDbConnection connection, DateTimeOffset until, int limit) =>
+        (await connection.QueryAsync<(string Token, string InstanceId, string TaskId, string DueAt)>(
+            "SELECT token, instance_id, task_id, due_at FROM timers WHERE status = 'armed' AND due_at < @until ORDER BY due_at LIMIT @limit",
+            new { until = Timestamps.ToText(until), limit }))
+        .Select(r => new TimerRow(r.Token, Guid.Parse(r.InstanceId), Guid.Parse(r.TaskId), Timestamps.Parse(r.DueAt)))
+        .ToList();
+
     public static async Task<ArmedTimer?> FindAsync(IDbConnection connection, string token) =>
         (await connection.QueryAsync<(string InstanceId, string TaskId, string DueAt, string Status, string? Key)>(
             "SELECT t.instance_id, t.task_id, t.due_at, t.status, k.key FROM timers t LEFT JOIN timer_keys k ON k.token = t.token WHERE t.token = @token",

@@ -1,81 +1,16 @@
-using ApprovalOrchestrator.Runtime.Storage;
-using Microsoft.Extensions.Logging;
-using Quartz;
-
 namespace ApprovalOrchestrator.Runtime.Timers;
 
 /// <summary>
-/// Mirrors armed timer rows into Quartz's persistent store (same SQLite file). One job per token; scheduling is
-/// idempotent, so reconciliation can re-run freely. A due time already past fires at once (misfire: fire now).
+/// Wakes the workflow when an armed timer row comes due. The rows (table <c>timers</c>) are the truth; a scheduler only
+/// decides when to present a token to the step, which acts only while the task still waits on it. SQLite uses
+/// <see cref="DueTimeScheduler"/> (in-process, driven by the rows' due_at index); PostgreSQL uses
+/// <see cref="QuartzTimerScheduler"/> (Quartz's clustered store, so several servers share the work).
 /// </summary>
-public sealed class TimerScheduler(ISchedulerFactory schedulerFactory, Database database, ILogger<TimerScheduler> logger)
+public abstract class TimerScheduler
 {
-    public const string Group = "workflow-timers";
+    /// <summary>After a commit: the timers it armed and the tokens it cancelled. Best effort; reconciliation covers a miss.</summary>
+    public abstract Task ApplyAsync(IReadOnlyList<TimerRow> armed, IReadOnlyList<string> cancelled);
 
-    public async Task ApplyAsync(IReadOnlyList<TimerRow> armed, IReadOnlyList<string> cancelled)
-    {
-        try
-        {
-            var scheduler = await schedulerFactory.GetScheduler();
-            foreach (var token in cancelled)
-            {
-                await scheduler.DeleteJob(new JobKey(token, Group));
-            }
-
-            foreach (var row in armed)
-            {
-                await ScheduleAsync(scheduler, row);
-            }
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not update Quartz; reconciliation will schedule the committed timers");
-        }
-    }
-
-    /// <summary>Schedules every armed timer Quartz does not know (after a crash between commit and scheduling).</summary>
-    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
-    {
-        IReadOnlyList<TimerRow> rows;
-        await using (var connection = database.Open())
-        {
-            rows = await TimerRows.ArmedAsync(connection);
-        }
-
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        // One query for every trigger Quartz holds, not one per armed timer: this runs every recovery sweep.
-        var known = (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(Group), cancellationToken))
-            .Select(k => k.Name)
-            .ToHashSet(StringComparer.Ordinal);
-        var scheduled = 0;
-        foreach (var row in rows.Where(r => !known.Contains(r.Token)))
-        {
-            await ScheduleAsync(scheduler, row);
-            scheduled++;
-        }
-
-        if (scheduled > 0)
-        {
-            logger.LogInformation("Reconciled {Count} armed timers into Quartz", scheduled);
-        }
-
-        return scheduled;
-    }
-
-    private static Task ScheduleAsync(IScheduler scheduler, TimerRow row)
-    {
-        var job = JobBuilder.Create<TimerJob>()
-            .WithIdentity(row.Token, Group)
-            .UsingJobData(TimerJob.InstanceIdKey, row.InstanceId.ToString())
-            .UsingJobData(TimerJob.TaskIdKey, row.TaskId.ToString())
-            .UsingJobData(TimerJob.TokenKey, row.Token)
-            .UsingJobData(TimerJob.FiringKey, row.Key ?? "")
-            .Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(row.Token, Group)
-            .StartAt(row.DueAt)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-        return scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }).AsTask();
-    }
+    /// <summary>Catches up with the committed rows (after a crash between commit and <see cref="ApplyAsync"/>).</summary>
+    public abstract Task<int> ReconcileAsync(CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ApprovalOrchestrator.Runtime.Timers;
 using Quartz;
 
 namespace ApprovalOrchestrator.Runtime.Storage.Postgres;
@@ -19,6 +20,7 @@ internal static class PostgresStorage
         var normalized = PostgresDatabase.Normalize(connectionString);
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton<Database>(sp => sp.GetRequiredService<PostgresDatabase>());
+        services.AddSingleton<TimerScheduler, QuartzTimerScheduler>();
         var checkin = configuration.GetValue<double?>(CheckinKey) ?? 5;
         if (checkin is <= 0 or > 600)
         {

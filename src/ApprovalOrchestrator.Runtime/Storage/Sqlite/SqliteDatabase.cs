@@ -33,7 +33,7 @@ public sealed class SqliteDatabase : Database
             connection => Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction()));
     }
 
-    /// <summary>Absolute file path, pooling and a busy timeout: the same string serves our connections and Quartz's.</summary>
+    /// <summary>Absolute file path, pooling and a busy timeout, for every connection to the file.</summary>
     public static string Normalize(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
@@ -140,7 +140,7 @@ public sealed class SqliteDatabase : Database
     /// <remarks>
     /// SQLite has one writer. Left to its busy handler, dozens of concurrent steps wait in sleeps of up to 100 ms and
     /// throughput collapses; queueing them here, first come first served, hands the lock straight on. The gate is only
-    /// a queue: SQLite's own locking (and the busy timeout, for Quartz and other processes) still decides correctness.
+    /// a queue: SQLite's own locking (and the busy timeout, for other processes) still decides correctness.
     /// </remarks>
     public override async Task<T> InTransactionAsync<T>(Func<DbConnection, IDbTransaction, Task<T>> work)
     {
