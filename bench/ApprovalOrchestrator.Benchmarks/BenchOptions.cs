@@ -16,21 +16,24 @@ internal sealed record BenchOptions(
     int Warmup,
     int Decisions,
     int DecisionRate,
+    int Timers,
+    int Pending,
     string Url,
     TimeSpan Timeout,
     bool Keep = false)
 {
-    public static readonly string[] AllScenarios = ["green", "decisions"];
+    public static readonly string[] AllScenarios = ["green", "decisions", "timers", "pending"];
 
     public const string Usage =
-        "usage: [--scenario all|green|decisions (comma-separated)] [--store sqlite|postgres] [--requests 2000] [--inflight 100] [--warmup 50]\n" +
-        "       [--decisions 1000] [--rate 100] [--url amqp://guest:guest@127.0.0.1:5672/] [--timeout <seconds>] [--keep]\n" +
+        "usage: [--scenario all|green|decisions|timers|pending (comma-separated)] [--store sqlite|postgres] [--requests 2000] [--inflight 100]\n" +
+        "       [--warmup 50] [--decisions 1000] [--rate 100] [--timers 10000] [--pending 1000000] [--url amqp://guest:guest@127.0.0.1:5672/]\n" +
+        "       [--timeout <seconds>] [--keep]   (timers and pending have more options as subcommands: -- timers ..., -- pending ...)\n" +
         "       PostgreSQL from AO_POSTGRES_URL; RabbitMQ from --url or RABBITMQ_URL";
 
     public static BenchOptions? Parse(string[] args)
     {
         BenchOptions? o = new(
-            AllScenarios, BenchStore.Sqlite, 2000, 100, 50, 1000, 100,
+            AllScenarios, BenchStore.Sqlite, 2000, 100, 50, 1000, 100, 10_000, 1_000_000,
             Environment.GetEnvironmentVariable(RabbitMqUrl.Variable) is { Length: > 0 } env ? env : "amqp://guest:guest@127.0.0.1:5672/",
             TimeSpan.FromMinutes(10));
         for (var i = 0; i < args.Length; i++)
@@ -51,6 +54,8 @@ internal sealed record BenchOptions(
                 ("--warmup", { } v) when Positive(v) is { } n => o with { Warmup = n },
                 ("--decisions", { } v) when Positive(v) is { } n => o with { Decisions = n },
                 ("--rate", { } v) when Positive(v) is { } n => o with { DecisionRate = n },
+                ("--timers", { } v) when Positive(v) is { } n => o with { Timers = n },
+                ("--pending", { } v) when Positive(v) is { } n => o with { Pending = n },
                 ("--url", { } v) => o with { Url = v },
                 ("--timeout", { } v) when Positive(v) is { } n => o with { Timeout = TimeSpan.FromSeconds(n) },
                 _ => null,

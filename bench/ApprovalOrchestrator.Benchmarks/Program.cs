@@ -34,7 +34,7 @@ if (args is ["detectors", .. var detectorArgs])
     return DetectorBench.Run(detectorArgs);
 }
 
-// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--scenario all|green|decisions] [--store sqlite|postgres] ...
+// dotnet run -c Release --project bench/ApprovalOrchestrator.Benchmarks -- [--scenario all|green|decisions|timers|pending] [--store sqlite|postgres] ...
 // (BenchOptions.Usage): the issue-11 figures, each scenario on a fresh store, with its reference measured in the same run.
 var options = BenchOptions.Parse(args);
 if (options is null)
@@ -67,6 +67,14 @@ try
             case "decisions":
                 await DecisionsBench.RunAsync(options, gateway, directory);
                 break;
+            case "timers":
+                Console.WriteLine($"== timers: {options.Timers} timers due within one minute");
+                Check(await TimersBench.RunAsync(["--timers", $"{options.Timers}", "--store", options.Store]), scenario);
+                break;
+            case "pending":
+                Console.WriteLine($"== pending: {options.Pending} requests awaiting approval, seeded through the store");
+                Check(await PendingBench.RunAsync(["--pending", $"{options.Pending}", "--store", options.Store]), scenario);
+                break;
         }
     }
 }
@@ -81,6 +89,14 @@ finally
 Console.WriteLine();
 Console.WriteLine($"load      {LoadAverage()} (1, 5, 15 min) at the end");
 return 0;
+
+static void Check(int exitCode, string scenario)
+{
+    if (exitCode != 0)
+    {
+        throw new InvalidOperationException($"The {scenario} scenario failed (exit code {exitCode}).");
+    }
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
