@@ -88,14 +88,14 @@ public sealed class DelegationStore(Database database, TimeProvider clock) : IDe
     public async Task<IReadOnlyList<DelegatedAuthority>> AuthoritiesAsync(string actor)
     {
         var now = clock.GetUtcNow();
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return DelegationGraph.Resolve(actor, await LoadAsync(connection, null, now), now);
     }
 
     /// <summary>Grants given by or to <paramref name="person"/> that have not ended.</summary>
     public async Task<IReadOnlyList<DelegationGrant>> ListAsync(string person)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return (await LoadAsync(connection, null, clock.GetUtcNow()))
             .Where(g => g.Delegator == person || g.Delegate == person).ToList();
     }

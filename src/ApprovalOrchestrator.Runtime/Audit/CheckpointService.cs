@@ -100,7 +100,7 @@ public sealed class CheckpointService : IDisposable
     public async Task CheckAtStartAsync()
     {
         _ = _signer.Value;
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         var size = await AuditLog.SizeAsync(connection, null);
         var nodes = new StoredMerkleNodes(connection, null);
         var problem = await LatestAsync(connection, null) is { } latest ? CheckExtends(nodes, size, latest, "its last checkpoint") : null;
@@ -118,33 +118,33 @@ public sealed class CheckpointService : IDisposable
 
     public async Task<StoredCheckpoint?> LatestAsync()
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         return await LatestAsync(connection, null);
     }
 
     public async Task<StoredCheckpoint?> BySizeAsync(long size)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<StoredCheckpoint>($"{Select} WHERE size = @size", new { size });
     }
 
     /// <summary>Every key that has signed a checkpoint, the current one first (verifier-key text).</summary>
     public async Task<IReadOnlyList<string>> KeysAsync()
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         return (await KnownVerifiersAsync(connection)).Select(v => v.VerifierKey).ToList();
     }
 
     public async Task<long> SizeAsync()
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         return await AuditLog.SizeAsync(connection, null);
     }
 
     /// <summary>Inclusion proof of leaf <paramref name="index"/> in the tree of <paramref name="size"/>; null when out of range.</summary>
     public async Task<(byte[] LeafHash, IReadOnlyList<byte[]> Proof)?> InclusionAsync(long index, long size)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         if (index < 0 || index >= size || size > await AuditLog.SizeAsync(connection, null))
         {
             return null;
@@ -157,7 +157,7 @@ public sealed class CheckpointService : IDisposable
     /// <summary>Consistency proof between two tree sizes; null when out of range.</summary>
     public async Task<IReadOnlyList<byte[]>?> ConsistencyAsync(long from, long to)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         if (from < 0 || from > to || to > await AuditLog.SizeAsync(connection, null))
         {
             return null;

@@ -19,7 +19,7 @@ public sealed class EvidenceBuilder(Database database, CheckpointService checkpo
     /// <summary>The bundle for one request; null when the request is unknown to the log and the database.</summary>
     public async Task<EvidenceBundle?> ForRequestAsync(Guid requestId, long? since)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = (await connection.QueryAsync<LeafRow>(Leaves + "l.instance_id = @id ORDER BY l.idx", new { id = requestId.ToString() })).ToList();
         if (rows.Count == 0 && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM instances WHERE id = @id", new { id = requestId.ToString() }) == 0)
         {
@@ -32,7 +32,7 @@ public sealed class EvidenceBuilder(Database database, CheckpointService checkpo
     /// <summary>Everything of the requests matching the filter (agent, requester, received from/to), in log order.</summary>
     public async Task<EvidenceBundle> ForFilterAsync(RequestFilter filter, long? since)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = (await connection.QueryAsync<LeafRow>(
             Leaves + $"l.instance_id IN (SELECT id FROM instances {RequestFilter.Where}) ORDER BY l.idx", filter.ToParameters(0, -1))).ToList();
         return await BuildAsync(new EvidenceSubject(Agent: filter.Agent, Requester: filter.Requester, From: filter.From, To: filter.To), rows, since);
@@ -52,7 +52,7 @@ public sealed class EvidenceBuilder(Database database, CheckpointService checkpo
             throw new EvidenceRangeException($"since={from} is beyond the log's latest checkpoint ({latest.Size} entries): the log is shorter than a checkpoint you hold");
         }
 
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var nodes = new StoredMerkleNodes(connection, null);
         var events = rows.Select(r => r.Id is null
             ? new EvidenceEvent(r.LeafIndex, null, null, Proof(nodes, r.LeafIndex, latest.Size), "the log has this leaf but its audit_events row is gone")

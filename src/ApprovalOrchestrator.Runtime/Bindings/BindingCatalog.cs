@@ -27,14 +27,14 @@ public sealed class BindingCatalog(Database database, DefinitionCatalog definiti
 
     public async Task<BindingsVersion?> GetLatestAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var row = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version DESC LIMIT 1");
         return row is null ? null : ToVersion(row);
     }
 
     public async Task<BindingsVersion?> GetAsync(int version)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var row = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM binding_versions WHERE version = @version", new { version });
         return row is null ? null : ToVersion(row);
     }
@@ -42,7 +42,7 @@ public sealed class BindingCatalog(Database database, DefinitionCatalog definiti
     /// <summary>Every version, oldest first.</summary>
     public async Task<IReadOnlyList<BindingsVersion>> ListAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<Row>($"SELECT {Columns} FROM binding_versions ORDER BY version")).Select(ToVersion).ToList();
     }
 

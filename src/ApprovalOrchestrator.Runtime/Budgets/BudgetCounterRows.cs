@@ -47,7 +47,7 @@ public static class BudgetCounterRows
     /// <summary>Every agent's counters in the current windows, for operators (<c>GET /api/budgets</c>).</summary>
     public static async Task<IReadOnlyList<(string AgentId, BudgetCounter Counter)>> AllCurrentAsync(Database database, DateTimeOffset now)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<(string AgentId, string Metric, string WindowStart, long Value)>(
             """
             SELECT agent_id, metric, window_start, value FROM budget_counters

@@ -53,7 +53,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
 
     public async Task<IReadOnlyList<Halt>> InForceAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return await HaltRows.InForceAsync(connection, null);
     }
 
@@ -74,7 +74,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
     public async Task<int> ReleaseAsync(TimeSpan liftedFor, CancellationToken cancellationToken)
     {
         List<(string Id, string? HaltData)> halted;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             // The order they were halted in: the halting step's time (nothing else changes a halted instance), then id.
             halted = (await connection.QueryAsync<(string, string?)>(
@@ -136,7 +136,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
     /// <summary>When the halt was lifted; null while in force. A halt with no row (unknown) counts as lifted long ago.</summary>
     private async Task<DateTimeOffset?> LiftedAtAsync(string haltId)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var row = await HaltRows.FindAsync(connection, null, haltId);
         return row is null ? DateTimeOffset.MinValue : row.ResumedAt is { } at ? Timestamps.Parse(at) : null;
     }
@@ -147,7 +147,7 @@ public sealed class ExecutionControls(Database database, WorkflowEngine engine, 
         var until = clock.GetUtcNow() + TurnWait;
         while (clock.GetUtcNow() < until)
         {
-            await using (var connection = database.Open())
+            await using (var connection = await database.OpenAsync())
             {
                 if (await connection.ExecuteScalarAsync<string?>("SELECT status FROM instances WHERE id = @id", new { id = id.ToString() }) is not "executing")
                 {

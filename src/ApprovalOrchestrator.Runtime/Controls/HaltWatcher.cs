@@ -50,7 +50,7 @@ public sealed class HaltWatcher(Database database, HaltBoard board, ExecutionCon
     /// <summary>Reads the revision, then (only when it moved) the halts: in that order, so a snapshot is never older than its revision.</summary>
     public async Task<bool> RefreshAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var revision = await HaltRows.RevisionAsync(connection);
         var known = board.Current;
         if (known is not null && known.Revision == revision)
@@ -65,7 +65,7 @@ public sealed class HaltWatcher(Database database, HaltBoard board, ExecutionCon
 
     private async Task<bool> AnyHaltedAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM instances WHERE status = 'halted'") > 0;
     }
 }

@@ -37,7 +37,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     /// <summary>The newest version that is not retracted, or null (then requests naming this definition are refused).</summary>
     public async Task<PublishedDefinition?> GetLatestAsync(string id)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var version = await LatestVersionAsync(connection, null, id);
         return version is int v ? await GetAsync(id, v) : null;
     }
@@ -71,7 +71,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     /// <summary>A version's source exactly as published (for export), with its listing.</summary>
     public async Task<(DefinitionVersionInfo Info, string Source)?> GetSourceAsync(string id, int version)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var info = await VersionInfoAsync(connection, null, id, version);
         if (info is null)
         {
@@ -85,7 +85,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     /// <summary>Every published version, optionally of one definition, oldest first.</summary>
     public async Task<IReadOnlyList<DefinitionVersionInfo>> ListAsync(string? id = null)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<VersionRow>(
             $"SELECT {VersionColumns} WHERE (@id IS NULL OR d.id = @id) ORDER BY d.id, d.version", new { id });
         return rows.Select(ToInfo).ToList();
@@ -209,7 +209,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
 
     public async Task<DefinitionDraft?> GetDraftAsync(Guid draftId)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var row = await connection.QuerySingleOrDefaultAsync<DraftRow>(
             $"SELECT {DraftColumns} FROM definition_drafts WHERE draft_id = @draft", new { draft = draftId.ToString() });
         return row is null ? null : ToDraft(row);
@@ -218,7 +218,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     /// <summary>Drafts, optionally of one definition, most recently saved first.</summary>
     public async Task<IReadOnlyList<DefinitionDraft>> ListDraftsAsync(string? definitionId = null)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<DraftRow>(
             $"SELECT {DraftColumns} FROM definition_drafts WHERE (@definitionId IS NULL OR definition_id = @definitionId) ORDER BY updated_at DESC, draft_id DESC",
             new { definitionId });
@@ -242,7 +242,7 @@ public sealed class DefinitionCatalog(Database database, IApproverGroupDirectory
     /// <summary>The definition audit, optionally of one definition, oldest first.</summary>
     public async Task<IReadOnlyList<DefinitionEvent>> ListEventsAsync(string? definitionId = null)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<(long Seq, string Kind, string? DefinitionId, long? Version, string? DraftId, string Hash, string Author, string? Comment, string At, string Data)>(
             "SELECT seq, kind, definition_id, version, draft_id, hash, author, comment, at, data FROM definition_events WHERE (@definitionId IS NULL OR definition_id = @definitionId) ORDER BY seq",
             new { definitionId });

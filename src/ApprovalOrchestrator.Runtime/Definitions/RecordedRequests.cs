@@ -19,7 +19,7 @@ public sealed class RecordedRequests(Database database)
     public async Task<IReadOnlyList<RecordedRequest>> LastAsync(string definitionId, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<(string Id, string Request)>(
             $"""
             SELECT id, {database.Sql.JsonText("state", "request")} FROM instances

@@ -140,7 +140,7 @@ public sealed class SecurityEventLog
     public async Task<IReadOnlyList<SecurityEvent>> ListAsync(int offset, int limit)
     {
         await FlushAsync();
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenAsync();
         var rows = await connection.QueryAsync<(long Id, string At, string? LastAt, long Status, string Actor, string Method, string Path, string Reason, string? RemoteIp, long Count)>(
             "SELECT id, at, last_at, status, actor, method, path, reason, remote_ip, count FROM security_events ORDER BY id DESC LIMIT @limit OFFSET @offset", new { offset, limit });
         return rows.Select(r => new SecurityEvent(

@@ -103,7 +103,7 @@ public sealed class OutboxDispatcher(
         }
 
         List<(long Seq, string Id, string Type, string Body, string CreatedAt, string? Traceparent)> rows;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             rows = (await connection.QueryAsync<(long, string, string, string, string, string?)>(Pending)).ToList();
         }

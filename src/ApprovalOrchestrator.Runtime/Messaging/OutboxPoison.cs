@@ -14,7 +14,7 @@ public sealed class OutboxPoison(Database database, OutboxSignal signal)
 {
     public async Task<IReadOnlyList<PoisonedMessage>> ListAsync(int offset, int limit)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<(long Seq, string Id, string Type, string CreatedAt, long Attempts, string Reason, string PoisonedAt)>(
             "SELECT seq, id, message_type, created_at, attempts, reason, poisoned_at FROM outbox_poison ORDER BY seq LIMIT @limit OFFSET @offset", new { offset, limit });
         return rows.Select(r => new PoisonedMessage(r.Seq, Guid.Parse(r.Id), r.Type, Timestamps.Parse(r.CreatedAt), (int)r.Attempts, r.Reason, Timestamps.Parse(r.PoisonedAt))).ToList();
@@ -22,7 +22,7 @@ public sealed class OutboxPoison(Database database, OutboxSignal signal)
 
     public async Task<long> CountAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_poison");
     }
 

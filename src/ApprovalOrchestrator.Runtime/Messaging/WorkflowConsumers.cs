@@ -66,7 +66,7 @@ public sealed class TimerFiredConsumer(WorkflowEngine engine, Database database,
     private async Task<string?> RefusalAsync(TimerFired message)
     {
         ArmedTimer? timer;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             timer = await TimerRows.FindAsync(connection, message.Token ?? "");
         }

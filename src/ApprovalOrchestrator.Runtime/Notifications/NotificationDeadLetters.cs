@@ -11,7 +11,7 @@ public sealed class NotificationDeadLetters(Database database, TimeProvider cloc
 {
     public async Task<IReadOnlyList<DeadNotification>> ListAsync(int offset, int limit)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<(long Seq, string EventId, string Kind, string Channel, long Attempts, string Reason, string DeadAt)>(
             """
             SELECT d.seq, d.event_id, e.kind, d.channel, d.attempts, d.last_error, d.dead_at

@@ -99,7 +99,7 @@ public sealed class NotificationDispatcher(
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         List<Due> due;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             due = (await connection.QueryAsync<Due>(
                 """

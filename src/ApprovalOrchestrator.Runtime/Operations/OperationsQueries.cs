@@ -18,7 +18,7 @@ public sealed class OperationsQueries(Database database, TimeProvider clock)
         var now = clock.GetUtcNow();
         var hours = TimeBuckets.HourStarts(now, WindowHours);
         var since = Timestamps.ToText(hours[0]);
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
 
         var bands = TimeBuckets.AgeBands;
         var boundaries = new DynamicParameters();

@@ -28,7 +28,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
 
     public async Task<RequestView?> GetAsync(Guid id)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var instance = await InstanceRepository.LoadAsync(connection, null, id);
         return instance is null ? null : ToView(instance, await AuditAsync(connection, id), clock.GetUtcNow());
     }
@@ -40,7 +40,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>Requests matching <paramref name="filter"/> (every criterion optional), newest first: the auditor's search.</summary>
     public async Task<Page<RequestView>> SearchAsync(RequestFilter filter, PageRequest page)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(RequestListSql.Count(filter), filter.ToParameters(page)));
         var rows = (await connection.QueryAsync<(string State, string CreatedAt, string Id)>(RequestListSql.Page(filter, page), filter.ToParameters(page))).ToList();
         var now = clock.GetUtcNow();
@@ -52,7 +52,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>The audit events of every request matching <paramref name="filter"/>, in commit order, streamed (the filtered export).</summary>
     public async IAsyncEnumerable<AuditView> AuditStreamAsync(RequestFilter filter)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = connection.QueryUnbufferedAsync<AuditRow>(
             AuditSelect + $" WHERE instance_id IN (SELECT id FROM instances {RequestFilter.Where}) ORDER BY id",
             filter.ToParameters(0, -1));
@@ -70,7 +70,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// </summary>
     public async Task<Page<TaskView>> InboxAsync(InboxQuery inbox, PageRequest page)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var query = new InboxSql(database.Sql, inbox, page);
         var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(query.Count(), query.Parameters));
         var keys = (await connection.QueryAsync<(string Id, string DueAt)>(query.Page(), query.Parameters)).ToList();
@@ -94,7 +94,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>One task, with the instance it belongs to (for access checks).</summary>
     public async Task<(TaskView View, WorkflowInstance Instance)?> GetTaskAsync(Guid taskId)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var state = await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @id", new { id = taskId.ToString() });
         if (state is null)
@@ -108,7 +108,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
 
     public async Task<Guid?> FindTaskInstanceAsync(Guid taskId)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var id = await connection.QuerySingleOrDefaultAsync<string>("SELECT instance_id FROM approval_tasks WHERE id = @id", new { id = taskId.ToString() });
         return id is null ? null : Guid.Parse(id);
     }
@@ -116,7 +116,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>Audit events in commit order (for one request, or all), streamed so an export does not load everything.</summary>
     public async IAsyncEnumerable<AuditView> AuditStreamAsync(Guid? requestId)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = connection.QueryUnbufferedAsync<AuditRow>(
             AuditSelect + " WHERE (@id IS NULL OR instance_id = @id) ORDER BY id",
             new { id = requestId?.ToString() });
@@ -129,7 +129,7 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     /// <summary>Recomputes every instance's hash chain. Returns the instances whose chain is broken, with the first bad sequence number.</summary>
     public async Task<(int Instances, int Events, IReadOnlyList<(Guid RequestId, int Seq)> Broken)> VerifyAuditAsync()
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var rows = (await connection.QueryAsync<AuditRow>(
             AuditSelect + " ORDER BY instance_id, seq")).ToList();
         var broken = new List<(Guid, int)>();

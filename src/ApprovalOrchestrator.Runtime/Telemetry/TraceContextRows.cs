@@ -21,7 +21,7 @@ internal static class TraceContextRows
             return null;
         }
 
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<string?>("SELECT traceparent FROM instances WHERE id = @id", new { id = instanceId.ToString() });
     }
 }

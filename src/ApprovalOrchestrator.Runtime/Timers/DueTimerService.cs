@@ -83,7 +83,7 @@ public sealed class DueTimerService(
         var until = now + Horizon;
         queue.BeginLoad(until);
         IReadOnlyList<TimerRow> rows;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             rows = await TimerRows.DueBeforeAsync(connection, until, LoadLimit);
         }

@@ -38,7 +38,7 @@ public sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, Dat
     public override async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<TimerRow> rows;
-        await using (var connection = database.Open())
+        await using (var connection = await database.OpenAsync())
         {
             rows = await TimerRows.ArmedAsync(connection);
         }

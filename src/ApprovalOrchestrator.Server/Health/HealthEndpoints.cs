@@ -54,7 +54,7 @@ internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
     {
         try
         {
-            await using var connection = database.Open();
+            await using var connection = await database.OpenAsync();
             await connection.ExecuteScalarAsync<int>("SELECT 1");
             return HealthCheckResult.Healthy("SQLite answers.");
         }

@@ -14,7 +14,7 @@ internal sealed class OutboxHealthCheck(Database database, SecurityEventLog secu
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync();
         var poisoned = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_poison");
         var pending = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL");
         var data = new Dictionary<string, object> { ["pending"] = pending, ["poisoned"] = poisoned, ["securityEventsDropped"] = security.DroppedTotal };
