@@ -1,5 +1,6 @@
 using ApprovalOrchestrator.LocalIdentity;
 using ApprovalOrchestrator.Server.Hosting;
+using ApprovalOrchestrator.Testing.ScaleOut;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,6 +23,14 @@ internal sealed class BenchServer : IAsyncDisposable
         Tokens = tokens;
     }
 
+    /// <summary>Errors only: per-request logging would measure the console, not the orchestrator.</summary>
+    public static IReadOnlyDictionary<string, string?> QuietLogging { get; } = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Error",
+        ["Logging:LogLevel:MassTransit"] = "Critical",
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+    };
+
     public Uri Address { get; }
 
     public LocalTokenIssuer Tokens { get; }
@@ -40,25 +49,15 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Auth:LocalKeyFile"] = keyFile,
-            ["Gateway:BaseUrl"] = gatewayUrl,
-            ["Gateway:Token"] = gatewayToken,
         };
-        if (brokerUrl is not null)
+        var layers = new[]
         {
-            settings["Bus:Transport"] = "RabbitMq";
-            settings["Bus:RabbitMq:Url"] = brokerUrl;
-            settings["Bus:RabbitMq:Prefix"] = prefix;
-        }
-
-        if (!defaultLogging)
-        {
-            // Per-request logging would measure the console, not the orchestrator.
-            settings["Logging:LogLevel:Default"] = "Error";
-            settings["Logging:LogLevel:MassTransit"] = "Critical";
-            settings["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
-        }
-
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            ClusterSettings.Gateway(gatewayUrl, gatewayToken),
+            brokerUrl is null ? null : ClusterSettings.RabbitMq(brokerUrl, prefix),
+            defaultLogging ? null : QuietLogging,
+            extra,
+        };
+        foreach (var (key, value) in layers.OfType<IReadOnlyDictionary<string, string?>>().SelectMany(layer => layer))
         {
             settings[key] = value;
         }

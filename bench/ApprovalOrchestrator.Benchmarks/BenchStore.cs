@@ -41,13 +41,7 @@ internal sealed class BenchStore : IAsyncDisposable
         }
 
         var database = await ScratchPostgres.CreateAsync("ao_bench_");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Approvals"] = database.ConnectionString,
-            ["Storage:DataDirectory"] = directory,
-        };
-        return new BenchStore(kind, settings, $"PostgreSQL database {database.Name}", database);
+        return new BenchStore(kind, ClusterSettings.Postgres(database.ConnectionString, directory), $"PostgreSQL database {database.Name}", database);
     }
 
     public async ValueTask DisposeAsync()

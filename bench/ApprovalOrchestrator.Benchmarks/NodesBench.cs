@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using ApprovalOrchestrator.LocalIdentity;
-using ApprovalOrchestrator.Runtime.Audit;
 using ApprovalOrchestrator.Runtime.Messaging;
 using ApprovalOrchestrator.Testing;
 using ApprovalOrchestrator.Testing.ScaleOut;
@@ -57,48 +55,14 @@ internal static class NodesBench
 
     private static async Task<(Measurement, IReadOnlyDictionary<string, int>)> RunOnceAsync(int count, NodesOptions options, FakeGateway gateway)
     {
-        var prefix = RabbitMqUrl.NewPrefix($"bn{count}");
-        var directory = Directory.CreateTempSubdirectory($"ao-bench-nodes{count}-").FullName;
-        await using var database = await ScratchPostgres.CreateAsync($"ao_bench_n{count}_");
-        try
-        {
-            // Keys the nodes share, made before they start.
-            var keyFile = Path.Combine(directory, LocalSigningKey.FileName);
-            LocalSigningKey.LoadOrCreate(keyFile);
-            var auditKeyFile = Path.Combine(directory, AuditLogKey.FileName);
-            AuditLogKey.LoadOrCreate(auditKeyFile, new AuditLogOptions().Origin);
-            var settings = new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "postgres",
-                ["ConnectionStrings:Approvals"] = database.ConnectionString,
-                ["Bus:Transport"] = "RabbitMq",
-                ["Bus:RabbitMq:Url"] = options.Url,
-                ["Bus:RabbitMq:Prefix"] = prefix,
-                ["Auth:LocalKeyFile"] = keyFile,
-                ["AuditLog:KeyFile"] = auditKeyFile,
-                ["Gateway:BaseUrl"] = gateway.BaseUrl,
-                ["Gateway:Token"] = gateway.Token,
-                // Per-request logging would measure the console, not the orchestrator.
-                ["Logging:LogLevel:Default"] = "Error",
-                ["Logging:LogLevel:MassTransit"] = "Critical",
-                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
-            };
-            await using var nodes = await ServerNodes.StartAsync(count, settings, directory);
-            return await Benches.WorkflowsAsync(
-                new RabbitMqBusOptions { Url = options.Url, Prefix = prefix }, options.Requests, options.Warmup, options.Inflight, options.Timeout);
-        }
-        finally
-        {
-            await BrokerCleanup.DeleteAsync(options.Url, prefix, []);
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Only litter in the temp folder.
-            }
-        }
+        await using var cluster = (await Cluster.CreateAsync($"benchn{count}", options.Url, Console.Error.WriteLine))
+            .With(gateway)
+            .With(BenchServer.QuietLogging);
+        await cluster.StartAsync(count);
+        var measured = await Benches.WorkflowsAsync(
+            new RabbitMqBusOptions { Url = options.Url, Prefix = cluster.Prefix! }, options.Requests, options.Warmup, options.Inflight, options.Timeout);
+        cluster.Passed();
+        return measured;
     }
 
     private static string Redact(string connectionString) =>

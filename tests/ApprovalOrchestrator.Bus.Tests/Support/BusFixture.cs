@@ -26,6 +26,9 @@ public abstract class BusFixture : IAsyncLifetime
     /// <summary>More server settings (<c>--Key=value</c>), e.g. bridges.</summary>
     protected virtual IReadOnlyList<string> ServerArgs => [];
 
+    /// <summary>The server's clock, when a test must move it (budget windows); null: the real one.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public string Queue(string name) => Prefix + name;
 
     public async ValueTask InitializeAsync()
@@ -36,7 +39,7 @@ public abstract class BusFixture : IAsyncLifetime
             _gateway = await FakeGateway.StartAsync();
         }
 
-        Server = await OrchestratorServer.StartAsync(Prefix, gatewayUrl: _gateway?.BaseUrl, gatewayToken: _gateway?.Token, extraArgs: ServerArgs);
+        Server = await OrchestratorServer.StartAsync(Prefix, gatewayUrl: _gateway?.BaseUrl, gatewayToken: _gateway?.Token, extraArgs: ServerArgs, clock: Clock);
         Integrator = await Integrator.StartAsync(Prefix);
     }
 

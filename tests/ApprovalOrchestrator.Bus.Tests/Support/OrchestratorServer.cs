@@ -42,7 +42,8 @@ internal sealed class OrchestratorServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<OrchestratorServer> StartAsync(
-        string prefix, string? brokerUrl = null, string? gatewayUrl = null, string? gatewayToken = null, bool waitUntilReady = true, IEnumerable<string>? extraArgs = null)
+        string prefix, string? brokerUrl = null, string? gatewayUrl = null, string? gatewayToken = null, bool waitUntilReady = true, IEnumerable<string>? extraArgs = null,
+        TimeProvider? clock = null)
     {
         var directory = Directory.CreateTempSubdirectory("ao-bus-tests-").FullName;
         var args = new List<string>
@@ -65,7 +66,14 @@ internal sealed class OrchestratorServer : IAsyncDisposable
 
         args.AddRange(extraArgs ?? []);
         var consumed = new ConsumedMessages();
-        var app = ServerApp.Build([.. args], builder => builder.Services.AddConsumeObserver(_ => consumed));
+        var app = ServerApp.Build([.. args], builder =>
+        {
+            builder.Services.AddConsumeObserver(_ => consumed);
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton(clock);
+            }
+        });
         await ServerApp.InitializeAsync(app.Services, AppContext.BaseDirectory);
         await app.StartAsync(Broker.Ct);
         var server = new OrchestratorServer(app, directory, consumed);

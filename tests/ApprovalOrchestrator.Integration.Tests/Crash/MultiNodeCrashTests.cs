@@ -6,7 +6,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.LocalIdentity;
-using ApprovalOrchestrator.Runtime.Audit;
 using ApprovalOrchestrator.Runtime.Storage;
 using ApprovalOrchestrator.Testing;
 using ApprovalOrchestrator.Testing.ScaleOut;
@@ -58,127 +57,84 @@ public sealed class MultiNodeCrashTests(ITestOutputHelper output)
     {
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
-        var brokerUrl = RabbitMqUrl.Required;
-        var prefix = RabbitMqUrl.NewPrefix("mn");
-        var directory = Directory.CreateTempSubdirectory("ao-multinode-").FullName;
-        await using var database = await ScratchPostgres.CreateAsync("ao_mn_", ct);
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: ct);
         gateway.SetDefault(FakeGateway.ChatPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(150)));
         gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Slow(s_toolCallTime));
-
-        // Keys every node shares, made before any node starts (three nodes creating one file at once would race).
-        var keyFile = Path.Combine(directory, LocalSigningKey.FileName);
-        LocalSigningKey.LoadOrCreate(keyFile);
-        var auditKeyFile = Path.Combine(directory, AuditLogKey.FileName);
-        AuditLogKey.LoadOrCreate(auditKeyFile, new AuditLogOptions().Origin);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Approvals"] = database.ConnectionString,
-            ["Storage:DataDirectory"] = directory,
-            // Nodes check in with the Quartz cluster every second, so a dead node's acquired timers are recovered in seconds.
-            ["Quartz:ClusterCheckinSeconds"] = "1",
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMq:Url"] = brokerUrl,
-            ["Bus:RabbitMq:Prefix"] = prefix,
-            ["Auth:LocalKeyFile"] = keyFile,
-            ["AuditLog:KeyFile"] = auditKeyFile,
-            ["Execution:LeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
-            ["Workflows:AllowChoice:0"] = "fast-escalation", // the mix names it in 'workflow'; the seeded default binding allows that
-            ["Gateway:BaseUrl"] = gateway.BaseUrl,
-            ["Gateway:Token"] = gateway.Token,
-            ["Gateway:RetryBaseDelay"] = "00:00:00.050",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        var tokens = LocalTokenIssuer.FromKeyFile(keyFile);
+        await using var cluster = (await Cluster.CreateAsync("mn", RabbitMqUrl.Required, output.WriteLine, ct))
+            .With(gateway)
+            .With(ClusterSettings.QuickQuartzCheckin())
+            .With(new Dictionary<string, string?>
+            {
+                ["Execution:LeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
+                ["Workflows:AllowChoice:0"] = "fast-escalation", // the mix names it in 'workflow'; the seeded default binding allows that
+                ["Gateway:RetryBaseDelay"] = "00:00:00.050",
+            });
+        var database = cluster.Database;
         var requests = Enumerable.Range(0, Total).Select(Mixed).ToArray();
         var accepted = new ConcurrentDictionary<int, Guid>();
-        var succeeded = false;
-        ServerNodes? nodes = null;
-        try
+        var nodes = await cluster.StartAsync(3);
+        using var http = new NodeClients(nodes, cluster.Tokens);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  three nodes ready on {database.Name}");
+
+        // 1. Half the requests, over all three nodes; kill the node with the most tool calls hanging at the Gateway.
+        await SubmitAsync(http, nodes, requests.Take(Total / 2), accepted, ct);
+        var (victimA, orphansA) = await Poll.GetAsync(async () =>
         {
-            nodes = await ServerNodes.StartAsync(3, settings, directory);
-            using var http = new NodeClients(nodes, tokens);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  three nodes ready on {database.Name}");
+            var inFlight = (await InFlightAsync(database, gateway)).Where(e => e.IsTool).GroupBy(e => e.Pid).MaxBy(g => g.Count());
+            return inFlight is { } g ? Tuple.Create(NodeOf(nodes, g.Key), g.ToList()) : null;
+        }, "a tool call in flight at the Gateway", TimeSpan.FromSeconds(60), ct);
+        var pidA = nodes.ProcessId(victimA);
+        await nodes.KillAsync(victimA);
+        var killedA = clock.Elapsed;
+        var deaths = new Dictionary<int, DateTimeOffset> { [pidA] = DateTimeOffset.UtcNow };
+        output.WriteLine($"{killedA.TotalSeconds,5:0.0} s  killed node {victimA} (pid {pidA}) with {orphansA.Count} tool calls in flight; {Describe(await StatusCountsAsync(database))}");
 
-            // 1. Half the requests, over all three nodes; kill the node with the most tool calls hanging at the Gateway.
-            await SubmitAsync(http, nodes, requests.Take(Total / 2), accepted, ct);
-            var (victimA, orphansA) = await Poll.GetAsync(async () =>
-            {
-                var inFlight = (await InFlightAsync(database, gateway)).Where(e => e.IsTool).GroupBy(e => e.Pid).MaxBy(g => g.Count());
-                return inFlight is { } g ? Tuple.Create(NodeOf(nodes, g.Key), g.ToList()) : null;
-            }, "a tool call in flight at the Gateway", TimeSpan.FromSeconds(60), ct);
-            var pidA = nodes.ProcessId(victimA);
-            await nodes.KillAsync(victimA);
-            var killedA = clock.Elapsed;
-            var deaths = new Dictionary<int, DateTimeOffset> { [pidA] = DateTimeOffset.UtcNow };
-            output.WriteLine($"{killedA.TotalSeconds,5:0.0} s  killed node {victimA} (pid {pidA}) with {orphansA.Count} tool calls in flight; {Describe(await StatusCountsAsync(database))}");
+        // 2. The other half over the survivors; kill one of them while approval timers are due.
+        var submitting = SubmitAsync(http, nodes, requests.Skip(Total / 2), accepted, ct);
+        await Poll.TrueAsync(async () => await TimersDueWithinAsync(database, s_dueSoon) >= 2, "two approval timers due", TimeSpan.FromSeconds(60), ct);
+        var victimB = nodes.Running.First();
+        var pidB = nodes.ProcessId(victimB);
+        var orphansB = (await InFlightAsync(database, gateway)).Where(e => e.Pid == pidB).ToList();
+        var dueAtKill = await TimersDueWithinAsync(database, s_dueSoon);
+        await nodes.KillAsync(victimB);
+        var killedB = clock.Elapsed;
+        deaths[pidB] = DateTimeOffset.UtcNow;
+        var survivor = nodes.Running.Single();
+        output.WriteLine($"{killedB.TotalSeconds,5:0.0} s  killed node {victimB} (pid {pidB}) with {dueAtKill} timers due (or overdue) within {s_dueSoon.TotalSeconds:0} s and {orphansB.Count} calls in flight; node {survivor} carries on alone");
+        await submitting;
+        await SubmitAsync(http, nodes, requests, accepted, ct); // whatever the kill interrupted, retried with the same requestId
+        Assert.Equal(Total, accepted.Count);
+        gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(200)));
 
-            // 2. The other half over the survivors; kill one of them while approval timers are due.
-            var submitting = SubmitAsync(http, nodes, requests.Skip(Total / 2), accepted, ct);
-            await Poll.TrueAsync(async () => await TimersDueWithinAsync(database, s_dueSoon) >= 2, "two approval timers due", TimeSpan.FromSeconds(60), ct);
-            var victimB = nodes.Running.First();
-            var pidB = nodes.ProcessId(victimB);
-            var orphansB = (await InFlightAsync(database, gateway)).Where(e => e.Pid == pidB).ToList();
-            var dueAtKill = await TimersDueWithinAsync(database, s_dueSoon);
-            await nodes.KillAsync(victimB);
-            var killedB = clock.Elapsed;
-            deaths[pidB] = DateTimeOffset.UtcNow;
-            var survivor = nodes.Running.Single();
-            output.WriteLine($"{killedB.TotalSeconds,5:0.0} s  killed node {victimB} (pid {pidB}) with {dueAtKill} timers due (or overdue) within {s_dueSoon.TotalSeconds:0} s and {orphansB.Count} calls in flight; node {survivor} carries on alone");
-            await submitting;
-            await SubmitAsync(http, nodes, requests, accepted, ct); // whatever the kill interrupted, retried with the same requestId
-            Assert.Equal(Total, accepted.Count);
-            gateway.SetDefault(FakeGateway.ToolPath, FakeResponse.Slow(TimeSpan.FromMilliseconds(200)));
-
-            // 3. The survivor alone: it reviews the dead nodes' tool calls once their leases expire (not when they come back).
-            foreach (var (orphans, killedAt, node) in new[] { (orphansA, killedA, victimA), (orphansB, killedB, victimB) })
-            {
-                var deadline = killedAt + TimeSpan.FromSeconds(LeaseSeconds) + s_takeoverSlack - clock.Elapsed;
-                await Poll.TrueAsync(
-                    async () => (await StatusesAsync(database, orphans.Select(o => o.InstanceId))).All(s => s != "executing"),
-                    $"node {node}'s {orphans.Count} interrupted calls to be taken over within {LeaseSeconds} s + {s_takeoverSlack.TotalSeconds:0} s of its death",
-                    deadline > TimeSpan.Zero ? deadline : TimeSpan.FromMilliseconds(1),
-                    ct);
-            }
-
-            output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  node {survivor} took over every dead call; {Describe(await StatusCountsAsync(database))}");
-
-            // ... fires every approval timer (the dead node's acquired ones too), and runs the approvals people make.
-            var fast = requests.Where(r => r.Kind is Kind.RedFast or Kind.AmberFast).Select(r => accepted[r.Index]).ToList();
-            await Poll.TrueAsync(async () => (await StatusesAsync(database, fast)).All(s => s == "expired"), $"all {fast.Count} fast-escalation requests to expire on node {survivor}", TimeSpan.FromSeconds(30), ct);
-            await WaitClassifiedAsync(database, ct);
-            var approved = await ApproveAsync(http, survivor, requests, accepted, ct);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  timers fired, {approved} approvals recorded on node {survivor}; restarting nodes {victimA} and {victimB}");
-
-            // 4. The dead come back; nothing they owned may be done twice, nothing live may be taken from the survivor.
-            await Task.WhenAll(nodes.StartAsync(victimA), nodes.StartAsync(victimB));
-            var final = await WaitForAllSettledAsync(database, requests, accepted, TimeSpan.FromSeconds(45), ct);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  settled: {Describe(final.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()))}");
-
-            await AssertOutcomesAsync(database, http, nodes, requests, accepted, final, deaths, gateway, ct);
-            output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  all checks passed");
-            succeeded = true;
-        }
-        finally
+        // 3. The survivor alone: it reviews the dead nodes' tool calls once their leases expire (not when they come back).
+        foreach (var (orphans, killedAt, node) in new[] { (orphansA, killedA, victimA), (orphansB, killedB, victimB) })
         {
-            if (!succeeded && nodes is not null)
-            {
-                output.WriteLine(nodes.LogTails());
-            }
-
-            if (nodes is not null)
-            {
-                await nodes.DisposeAsync();
-            }
-
-            await BrokerCleanup.DeleteAsync(brokerUrl, prefix, []);
-            if (succeeded)
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            var deadline = killedAt + TimeSpan.FromSeconds(LeaseSeconds) + s_takeoverSlack - clock.Elapsed;
+            await Poll.TrueAsync(
+                async () => (await StatusesAsync(database, orphans.Select(o => o.InstanceId))).All(s => s != "executing"),
+                $"node {node}'s {orphans.Count} interrupted calls to be taken over within {LeaseSeconds} s + {s_takeoverSlack.TotalSeconds:0} s of its death",
+                deadline > TimeSpan.Zero ? deadline : TimeSpan.FromMilliseconds(1),
+                ct);
         }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  node {survivor} took over every dead call; {Describe(await StatusCountsAsync(database))}");
+
+        // ... fires every approval timer (the dead node's acquired ones too), and runs the approvals people make.
+        var fast = requests.Where(r => r.Kind is Kind.RedFast or Kind.AmberFast).Select(r => accepted[r.Index]).ToList();
+        await Poll.TrueAsync(async () => (await StatusesAsync(database, fast)).All(s => s == "expired"), $"all {fast.Count} fast-escalation requests to expire on node {survivor}", TimeSpan.FromSeconds(30), ct);
+        await WaitClassifiedAsync(database, ct);
+        var approved = await ApproveAsync(http, survivor, requests, accepted, ct);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  timers fired, {approved} approvals recorded on node {survivor}; restarting nodes {victimA} and {victimB}");
+
+        // 4. The dead come back; nothing they owned may be done twice, nothing live may be taken from the survivor.
+        await Task.WhenAll(nodes.StartAsync(victimA), nodes.StartAsync(victimB));
+        var final = await WaitForAllSettledAsync(database, requests, accepted, TimeSpan.FromSeconds(45), ct);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  settled: {Describe(final.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()))}");
+
+        await AssertOutcomesAsync(database, http, nodes, requests, accepted, final, deaths, gateway, ct);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds,5:0.0} s  all checks passed");
+        cluster.Passed();
     }
 
     private static async Task AssertOutcomesAsync(

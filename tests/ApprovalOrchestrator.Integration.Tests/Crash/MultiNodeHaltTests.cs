@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ApprovalOrchestrator.Integration.Tests.Support;
-using ApprovalOrchestrator.LocalIdentity;
-using ApprovalOrchestrator.Runtime.Audit;
 using ApprovalOrchestrator.Testing;
 using ApprovalOrchestrator.Testing.ScaleOut;
 
@@ -32,107 +30,64 @@ public sealed class MultiNodeHaltTests(ITestOutputHelper output)
     public async Task One_node_halts_the_other_stops_executing_within_a_second_and_a_resume_on_the_other_releases_in_order()
     {
         var ct = TestContext.Current.CancellationToken;
-        var brokerUrl = RabbitMqUrl.Required;
-        var prefix = RabbitMqUrl.NewPrefix("halt");
-        var directory = Directory.CreateTempSubdirectory("ao-multinode-halt-").FullName;
-        await using var database = await ScratchPostgres.CreateAsync("ao_halt_", ct);
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: ct);
-        var keyFile = Path.Combine(directory, LocalSigningKey.FileName);
-        LocalSigningKey.LoadOrCreate(keyFile);
-        var auditKeyFile = Path.Combine(directory, AuditLogKey.FileName);
-        AuditLogKey.LoadOrCreate(auditKeyFile, new AuditLogOptions().Origin);
-        var settings = new Dictionary<string, string?>
+        await using var cluster = (await Cluster.CreateAsync("halt", RabbitMqUrl.Required, output.WriteLine, ct))
+            .With(gateway)
+            .With(new Dictionary<string, string?> { ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory });
+        var tokens = cluster.Tokens;
+        var nodes = await cluster.StartAsync(2);
+        using var admin1 = Client(nodes.BaseAddress(1), tokens.Issue("ada", [], ["admin", "auditor"]));
+        using var admin2 = Client(nodes.BaseAddress(2), tokens.Issue("ada", [], ["admin", "auditor"]));
+        using var agent2 = Client(nodes.BaseAddress(2), tokens.Issue("agent-7", [], ["submitter", "auditor"]));
+
+        // Both nodes execute before the halt.
+        var before = await SubmitAsync(agent2, "Summarize the travel policy for internal use.", ct);
+        await WaitForStatusAsync(admin2, before, "executed", ct);
+        gateway.Reset();
+
+        var halted = await admin1.PostAsJsonAsync("/api/controls/halt", new { scope = "all", reason = "incident on node 1's watch" }, ct);
+        Assert.True(halted.IsSuccessStatusCode, await halted.Content.ReadAsStringAsync(ct));
+        var at = Stopwatch.StartNew();
+        var haltId = (await halted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
+
+        // Node 2's own view (its readiness reports what its cache holds) within a second.
+        await Poll.TrueAsync(async () =>
         {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Approvals"] = database.ConnectionString,
-            ["Storage:DataDirectory"] = directory,
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMq:Url"] = brokerUrl,
-            ["Bus:RabbitMq:Prefix"] = prefix,
-            ["Auth:LocalKeyFile"] = keyFile,
-            ["AuditLog:KeyFile"] = auditKeyFile,
-            ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
-            ["Gateway:BaseUrl"] = gateway.BaseUrl,
-            ["Gateway:Token"] = gateway.Token,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        var tokens = LocalTokenIssuer.FromKeyFile(keyFile);
-        var succeeded = false;
-        ServerNodes? nodes = null;
-        try
+            var ready = await admin2.GetFromJsonAsync<JsonElement>("/health/ready", ct);
+            return ready.GetProperty("checks").GetProperty("controls").GetProperty("data").GetProperty("halted").GetBoolean();
+        }, "node 2 to report the halt", TimeSpan.FromSeconds(5), ct);
+        var seen = at.Elapsed;
+        output.WriteLine($"node 2 reported the halt {seen.TotalMilliseconds:0} ms after node 1's answer");
+        Assert.True(seen < TimeSpan.FromSeconds(1), $"node 2 saw the halt after {seen.TotalMilliseconds:0} ms");
+
+        var ids = new List<Guid>();
+        foreach (var text in s_texts)
         {
-            nodes = await ServerNodes.StartAsync(2, settings, directory);
-            using var admin1 = Client(nodes.BaseAddress(1), tokens.Issue("ada", [], ["admin", "auditor"]));
-            using var admin2 = Client(nodes.BaseAddress(2), tokens.Issue("ada", [], ["admin", "auditor"]));
-            using var agent2 = Client(nodes.BaseAddress(2), tokens.Issue("agent-7", [], ["submitter", "auditor"]));
-
-            // Both nodes execute before the halt.
-            var before = await SubmitAsync(agent2, "Summarize the travel policy for internal use.", ct);
-            await WaitForStatusAsync(admin2, before, "executed", ct);
-            gateway.Reset();
-
-            var halted = await admin1.PostAsJsonAsync("/api/controls/halt", new { scope = "all", reason = "incident on node 1's watch" }, ct);
-            Assert.True(halted.IsSuccessStatusCode, await halted.Content.ReadAsStringAsync(ct));
-            var at = Stopwatch.StartNew();
-            var haltId = (await halted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
-
-            // Node 2's own view (its readiness reports what its cache holds) within a second.
-            await Poll.TrueAsync(async () =>
-            {
-                var ready = await admin2.GetFromJsonAsync<JsonElement>("/health/ready", ct);
-                return ready.GetProperty("checks").GetProperty("controls").GetProperty("data").GetProperty("halted").GetBoolean();
-            }, "node 2 to report the halt", TimeSpan.FromSeconds(5), ct);
-            var seen = at.Elapsed;
-            output.WriteLine($"node 2 reported the halt {seen.TotalMilliseconds:0} ms after node 1's answer");
-            Assert.True(seen < TimeSpan.FromSeconds(1), $"node 2 saw the halt after {seen.TotalMilliseconds:0} ms");
-
-            var ids = new List<Guid>();
-            foreach (var text in s_texts)
-            {
-                var id = await SubmitAsync(agent2, text, ct);
-                await WaitForStatusAsync(admin2, id, "halted", ct);
-                ids.Add(id);
-            }
-
-            // A bounded observation, after both nodes confirmed the halt: nothing reached the Gateway meanwhile.
-            var quiet = Stopwatch.StartNew();
-            while (quiet.Elapsed < TimeSpan.FromSeconds(1))
-            {
-                Assert.Empty(gateway.Requests);
-                await Task.Delay(50, ct);
-            }
-
-            var list = await admin1.GetFromJsonAsync<JsonElement>("/api/requests?status=halted", ct);
-            Assert.Equal(ids.Count, list.GetProperty("items").GetArrayLength());
-
-            var resumed = await admin2.PostAsJsonAsync("/api/controls/resume", new { id = haltId, reason = "resolved, resumed from node 2" }, ct);
-            Assert.True(resumed.IsSuccessStatusCode, await resumed.Content.ReadAsStringAsync(ct));
-            foreach (var id in ids)
-            {
-                await WaitForStatusAsync(admin1, id, "executed", ct);
-            }
-
-            Assert.Equal(ids.Select(id => $"approval-{id:N}"), gateway.RequestsTo(FakeGateway.ChatPath).Select(r => r.Header("x-openclaw-session-key")));
-            succeeded = true;
+            var id = await SubmitAsync(agent2, text, ct);
+            await WaitForStatusAsync(admin2, id, "halted", ct);
+            ids.Add(id);
         }
-        finally
+
+        // A bounded observation, after both nodes confirmed the halt: nothing reached the Gateway meanwhile.
+        var quiet = Stopwatch.StartNew();
+        while (quiet.Elapsed < TimeSpan.FromSeconds(1))
         {
-            if (!succeeded && nodes is not null)
-            {
-                output.WriteLine(nodes.LogTails());
-            }
-
-            if (nodes is not null)
-            {
-                await nodes.DisposeAsync();
-            }
-
-            await BrokerCleanup.DeleteAsync(brokerUrl, prefix, []);
-            if (succeeded)
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            Assert.Empty(gateway.Requests);
+            await Task.Delay(50, ct);
         }
+
+        var list = await admin1.GetFromJsonAsync<JsonElement>("/api/requests?status=halted", ct);
+        Assert.Equal(ids.Count, list.GetProperty("items").GetArrayLength());
+
+        var resumed = await admin2.PostAsJsonAsync("/api/controls/resume", new { id = haltId, reason = "resolved, resumed from node 2" }, ct);
+        Assert.True(resumed.IsSuccessStatusCode, await resumed.Content.ReadAsStringAsync(ct));
+        foreach (var id in ids)
+        {
+            await WaitForStatusAsync(admin1, id, "executed", ct);
+        }
+
+        Assert.Equal(ids.Select(id => $"approval-{id:N}"), gateway.RequestsTo(FakeGateway.ChatPath).Select(r => r.Header("x-openclaw-session-key")));
+        cluster.Passed();
     }
 
     private static HttpClient Client(Uri baseAddress, string token)

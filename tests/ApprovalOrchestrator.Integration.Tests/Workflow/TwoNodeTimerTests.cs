@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using ApprovalOrchestrator.LocalIdentity;
-using ApprovalOrchestrator.Runtime.Audit;
 using ApprovalOrchestrator.Integration.Tests.Support;
 using ApprovalOrchestrator.Testing;
 using ApprovalOrchestrator.Testing.ScaleOut;
@@ -15,7 +13,7 @@ namespace ApprovalOrchestrator.Integration.Tests.Workflow;
 /// the timers armed on both fire once each, also those of a node killed while they were still pending.
 /// </summary>
 [Trait("Storage", TestStorage.Explicit)] // always PostgreSQL (its own scratch database): one run, in the first pass
-public sealed class TwoNodeTimerTests
+public sealed class TwoNodeTimerTests(ITestOutputHelper output)
 {
     private const int PerNode = 15;
 
@@ -23,26 +21,16 @@ public sealed class TwoNodeTimerTests
     public async Task Timers_armed_on_two_nodes_fire_once_each_even_when_one_node_is_killed_before_they_are_due()
     {
         var ct = TestContext.Current.CancellationToken;
-        var directory = Directory.CreateTempSubdirectory("ao-twonode-timers-").FullName;
-        await using var database = await ScratchPostgres.CreateAsync("ao_tt_", ct);
-        var keyFile = Path.Combine(directory, LocalSigningKey.FileName);
-        LocalSigningKey.LoadOrCreate(keyFile);
-        var auditKeyFile = Path.Combine(directory, AuditLogKey.FileName);
-        AuditLogKey.LoadOrCreate(auditKeyFile, new AuditLogOptions().Origin);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Approvals"] = database.ConnectionString,
-            ["Storage:DataDirectory"] = directory,
-            ["Quartz:ClusterCheckinSeconds"] = "1",
-            ["Auth:LocalKeyFile"] = keyFile,
-            ["AuditLog:KeyFile"] = auditKeyFile,
-            ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
-            ["Workflows:AllowChoice:0"] = "escalate-then-wait",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        var tokens = LocalTokenIssuer.FromKeyFile(keyFile);
-        await using var nodes = await ServerNodes.StartAsync(2, settings, directory);
+        await using var cluster = (await Cluster.CreateAsync("tt", brokerUrl: null, output.WriteLine, ct))
+            .With(ClusterSettings.QuickQuartzCheckin())
+            .With(new Dictionary<string, string?>
+            {
+                ["Workflows:Directory"] = OrchestratorHost.WorkflowsDirectory,
+                ["Workflows:AllowChoice:0"] = "escalate-then-wait",
+            });
+        var database = cluster.Database;
+        var tokens = cluster.Tokens;
+        var nodes = await cluster.StartAsync(2);
 
         // Team leads have 1 s, then the request escalates to managers (an hour): one 'escalated' event per request.
         var ids = new List<Guid>();
@@ -69,6 +57,7 @@ public sealed class TwoNodeTimerTests
             database, "SELECT instance_id, COUNT(*) FROM audit_events WHERE kind = 'escalated' GROUP BY instance_id")).ToList();
         Assert.Equal(ids.Select(i => i.ToString()).Order(), perInstance.Select(p => p.InstanceId).Order());
         Assert.All(perInstance, p => Assert.Equal(1, p.Events));
+        cluster.Passed();
     }
 
     private static async Task<long> EscalatedAsync(ScratchPostgres database) =>
