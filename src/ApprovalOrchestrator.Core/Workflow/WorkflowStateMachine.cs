@@ -352,9 +352,15 @@ public static class WorkflowStateMachine
             return StepResult.Refuse(state, RefusalReason.NotRequester, "Only the requester may withdraw a request.");
         }
 
-        if (state.Status is not (InstanceStatus.Received or InstanceStatus.AwaitingApproval))
+        // A halted request held at its first start has sent nothing, so withdrawing it is safe; one held before a
+        // retry may already have run once, and "may have run" must not be closed as if nothing happened.
+        var heldBeforeAnyCall = state.Status == InstanceStatus.Halted && state.Execution is null;
+        if (state.Status is not (InstanceStatus.Received or InstanceStatus.AwaitingApproval) && !heldBeforeAnyCall)
         {
-            return StepResult.Refuse(state, RefusalReason.Closed, $"The request is {state.Status.ToWire()}; only a request that has not started executing can be withdrawn.");
+            var why = state.Status == InstanceStatus.Halted
+                ? "The request is halted after an execution attempt that may have run; it cannot be withdrawn."
+                : $"The request is {state.Status.ToWire()}; only a request that has not started executing can be withdrawn.";
+            return StepResult.Refuse(state, RefusalReason.Closed, why);
         }
 
         var open = state.Tasks.Where(t => t.Status == ApprovalTaskStatus.Open).ToList();

@@ -57,7 +57,35 @@ public class HaltTests
         var halted = Applied(Classified(GreenText), new ExecutionStarting("run-A", null, All), T2);
         AssertUnchanged(halted, Step(halted, new ExecutionStarting("run-B"), T3), StepOutcome.Ignored);
         AssertUnchanged(halted, Step(halted, new ExecutionFinished(1, Result(ExecutionResultKind.Succeeded)), T3), StepOutcome.Ignored);
-        AssertUnchanged(halted, Step(halted, new RequestWithdrawn(Requester, "changed my mind"), T3), StepOutcome.Refused, RefusalReason.Closed);
+        AssertUnchanged(halted, Step(halted, new RequestWithdrawn("mallory", "not mine"), T3), StepOutcome.Refused, RefusalReason.NotRequester);
+    }
+
+    [Fact]
+    public void A_request_halted_at_its_first_start_can_be_withdrawn_by_its_requester_it_has_sent_nothing()
+    {
+        var halted = Applied(Classified(GreenText), new ExecutionStarting("run-A", null, All), T2);
+        var result = Step(halted, new RequestWithdrawn(Requester, "no longer needed"), T3);
+
+        Assert.Equal(StepOutcome.Applied, result.Outcome);
+        Assert.Equal(InstanceStatus.Withdrawn, result.State.Status);
+        Assert.Empty(result.Effects.OfType<CallGateway>());
+        Assert.Empty(result.Effects.OfType<RequestExecution>());
+        AuditAt(result, 0, AuditKinds.Withdrawn, Requester);
+
+        // A lift arriving afterwards finds nothing to release.
+        AssertUnchanged(result.State, Step(result.State, new HaltLifted(All, "ada", "fixed"), T3), StepOutcome.Ignored);
+    }
+
+    [Fact]
+    public void A_request_halted_before_a_retry_is_not_withdrawn_its_first_attempt_may_have_run()
+    {
+        var started = Applied(Classified(GreenText), new ExecutionStarting("run-A"), T2);
+        var held = Applied(started, new ExecutionStarting("run-B", new ExpiredLease("run-A", T2.AddSeconds(30), T2), All), T3);
+        Assert.Equal(InstanceStatus.Halted, held.Status);
+
+        var result = Step(held, new RequestWithdrawn(Requester, "changed my mind"), T3);
+        AssertUnchanged(held, result, StepOutcome.Refused, RefusalReason.Closed);
+        Assert.Contains("may have run", result.Message);
     }
 
     [Fact]

@@ -83,6 +83,30 @@ public sealed class KillSwitchTests
     }
 
     [Fact]
+    public async Task A_halted_request_the_requester_withdraws_is_withdrawn_and_the_resume_sends_nothing_for_it()
+    {
+        await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
+        var haltId = (await HaltOkAsync(host.Admin, "all", null, "incident 43")).GetProperty("id").GetString()!;
+        var id = await host.SubmitOkAsync(s_green[0], requester: "ron");
+        await host.WaitForStatusAsync(id, "halted");
+
+        var byOther = await host.ClientFor("sally", [], ["submitter"]).PostAsync($"/api/requests/{id}/withdraw", null, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, byOther.StatusCode);
+        var byRequester = await host.ClientFor("ron", [], ["submitter"]).PostAsJsonAsync($"/api/requests/{id}/withdraw", new { reason = "not while halted" }, Ct);
+        Assert.True(byRequester.IsSuccessStatusCode, await byRequester.Content.ReadAsStringAsync(Ct));
+        var withdrawn = await host.WaitForStatusAsync(id, "withdrawn");
+        Assert.Contains(Timeline(withdrawn), e => e.Kind == AuditKinds.Withdrawn && e.Actor == "ron");
+
+        var resumed = await ResumeOkAsync(host.Admin, new { id = haltId, reason = "over" });
+        Assert.Equal(0, resumed.GetProperty("released").GetInt32());
+        var after = await host.SubmitOkAsync(s_green[1]);
+        await host.WaitForStatusAsync(after, "executed");
+        Assert.Equal([Session(after)], gateway.RequestsTo(FakeGateway.ChatPath).Select(SessionOf));
+        Assert.Equal("withdrawn", (await host.GetRequestAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Halting_one_agent_holds_only_its_requests_and_resume_by_scope_and_target_releases_them()
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
