@@ -19,7 +19,8 @@ public sealed class OperationsQueryPlanTests : IAsyncLifetime
     [Theory]
     [InlineData(nameof(OperationsSql.OpenTasks), "approval_tasks USING INDEX ix_tasks_status_opened")]
     [InlineData(nameof(OperationsSql.PendingByRisk), "approval_tasks USING INDEX")]
-    [InlineData(nameof(OperationsSql.Decisions), "audit_events AS e USING INDEX ix_audit_events_kind_at")]
+    // SQLite names an aliased table by its alias only (3.36+: "SEARCH e USING INDEX …").
+    [InlineData(nameof(OperationsSql.Decisions), "e USING INDEX ix_audit_events_kind_at")]
     [InlineData(nameof(OperationsSql.EventTimes), "audit_events USING COVERING INDEX ix_audit_events_kind_at")]
     public async Task Each_dashboard_query_reads_an_index(string query, string expected)
     {
