@@ -10,7 +10,8 @@ namespace ApprovalOrchestrator.Runtime.Messaging;
 /// Publishes committed outbox rows to the bus, oldest first, and deletes them (marks them dispatched with
 /// <see cref="OutboxOptions.KeepDispatched"/>). A crash between publish and delete re-publishes the row: consumers
 /// dedup on the MessageId, which is the row id. A row that cannot be published (unknown type, unreadable body: at once;
-/// refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to <c>outbox_poison</c> with its reason (<see cref="OutboxPoison"/>) and the rows behind it go on.
+/// refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to <c>outbox_poison</c> with its reason
+/// (<see cref="OutboxPoison"/>) and the rows behind it go on.
 /// On a database several servers share, one dispatcher at a time holds the dispatch turn (a transaction-scoped lock the
 /// database releases if its node dies), so each row is published once and in order; the others poll for the turn.
 /// </summary>

@@ -13,7 +13,8 @@ namespace ApprovalOrchestrator.Runtime.Notifications;
 /// <summary>
 /// Turns committed notification events into one delivery per configured receiver (an event no receiver wants is
 /// deleted), then delivers the due ones: a 2xx answer marks it delivered; anything else (status, timeout, refused
-/// connection) schedules the next attempt with doubling backoff, and after <see cref="NotificationsOptions.MaxAttempts"/> the delivery is dead-lettered with the reason.
+/// connection) schedules the next attempt with doubling backoff, and after <see cref="NotificationsOptions.MaxAttempts"/>
+/// the delivery is dead-lettered with the reason.
 /// Delivery is at least once: receivers dedup on <c>X-AO-Event-Id</c>.
 /// </summary>
 public sealed class NotificationDispatcher(
@@ -81,10 +82,10 @@ public sealed class NotificationDispatcher(
 
             // An event no receiver wants is never read again: deleted rather than kept as a copy of the request.
             // (The rest are read by their deliveries, dead letters included.)
-            var delivered = events.Select(e => e.Seq).Except(unwanted).ToArray();
-            if (delivered.Length > 0)
+            var wanted = events.Select(e => e.Seq).Except(unwanted).ToArray();
+            if (wanted.Length > 0)
             {
-                await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = delivered }, tx);
+                await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = wanted }, tx);
             }
 
             if (unwanted.Count > 0)
