@@ -96,6 +96,7 @@ internal static class PendingBench
                     }
                 });
                 Console.WriteLine($"  where    {split}");
+                Console.WriteLine($"  state    {split.StateCost()}");
             }
         }
 

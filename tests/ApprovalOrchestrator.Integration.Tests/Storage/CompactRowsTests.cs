@@ -82,7 +82,7 @@ public sealed class CompactRowsTests
             else
             {
                 var compressed = Assert.IsType<byte[]>(stored);
-                Assert.True(compressed.Length * 2 < text.Length, $"{compressed.Length} B compressed of {text.Length} B");
+                Assert.True(compressed.Length * 3 < text.Length * 2, $"{compressed.Length} B compressed of {text.Length} B");
             }
 
             // Nothing the record holds is lost: the computed properties come back from the rest.
