@@ -71,7 +71,7 @@ public sealed class RetentionService(Database database, TimeProvider clock, IOpt
                     ? x with { Result = r with { Error = r.Error is null ? null : ErasedText, Outcome = JsonSerializer.SerializeToElement(new { erased = true }) } }
                     : instance.Execution,
             };
-            await connection.ExecuteAsync("UPDATE instances SET state = @state WHERE id = @id", new { state = Json.Serialize(blanked), id = id.ToString() }, tx);
+            await connection.ExecuteAsync("UPDATE instances SET state = @state WHERE id = @id", new { state = Engine.InstanceState.Encode(connection, blanked), id = id.ToString() }, tx);
             await Notifications.NotificationEvents.EraseAsync(connection, tx, id, ErasedText);
             await AuditWriter.AppendAsync(connection, tx, id, instance.Definition, "content-erased", actor, now, new Dictionary<string, object?>
             {

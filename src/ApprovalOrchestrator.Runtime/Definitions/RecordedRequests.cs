@@ -20,15 +20,16 @@ public sealed class RecordedRequests(Database database)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string Id, string Request)>(
-            $"""
-            SELECT id, {database.Sql.JsonText("state", "request")} FROM instances
+        // The whole state is read (it may be stored compressed, Engine/InstanceState); only its request is kept.
+        var rows = await connection.QueryAsync<(string Id, object State)>(
+            """
+            SELECT id, state FROM instances
             WHERE definition_id = @definitionId ORDER BY created_at DESC, id DESC LIMIT @count
             """,
             new { definitionId, count = Math.Min(count, MaxCount) });
         return rows.Select(r =>
         {
-            var request = Json.Deserialize<AgentRequest>(r.Request);
+            var request = Engine.InstanceState.Decode(r.State).Request;
             return new RecordedRequest(r.Id, new PolicyInput(
                 request.Text, request.Requester, request.AgentId, request.Tool?.Name, request.Tool?.Action, request.Tool?.Args, request.RequesterGroups));
         }).ToList();

@@ -5,14 +5,14 @@ using Dapper;
 
 namespace ApprovalOrchestrator.Runtime.Engine;
 
-/// <summary>Reads and writes instance rows (the JSON state is the truth; columns and the task table are projections for queries).</summary>
+/// <summary>Reads and writes instance rows (the state is the truth, stored as <see cref="InstanceState"/> says; columns and the task table are projections for queries).</summary>
 internal static class InstanceRepository
 {
     public static async Task<WorkflowInstance?> LoadAsync(IDbConnection connection, IDbTransaction? tx, Guid id)
     {
-        var state = await connection.QuerySingleOrDefaultAsync<string>(
+        var state = await connection.ExecuteScalarAsync<object>(
             "SELECT state FROM instances WHERE id = @id", new { id = id.ToString() }, tx);
-        return state is null ? null : Json.Deserialize<WorkflowInstance>(state);
+        return state is null or DBNull ? null : InstanceState.Decode(state);
     }
 
     /// <summary>The instance <paramref name="requester"/> submitted under <paramref name="requestId"/>: keys are scoped per requester, so nobody else's count.</summary>
@@ -31,7 +31,7 @@ internal static class InstanceRepository
             VALUES (@Id, @RequestId, @Fingerprint, @Status, @Risk, @Requester, @AgentId, @DefinitionId, @DefinitionVersion,
                     @DefinitionHash, @Version, @CreatedAt, @UpdatedAt, @State)
             """,
-            Row(instance, fingerprint), tx);
+            Row(connection, instance, fingerprint), tx);
 
     /// <summary>Optimistic concurrency: the update applies only over the version the step read.</summary>
     public static async Task UpdateAsync(IDbConnection connection, IDbTransaction tx, WorkflowInstance instance, int expectedVersion)
@@ -48,7 +48,7 @@ internal static class InstanceRepository
                 Risk = Risk(instance),
                 instance.Version,
                 UpdatedAt = Timestamps.ToText(instance.UpdatedAt),
-                State = Json.Serialize(instance),
+                State = InstanceState.Encode(connection, instance),
                 Expected = expectedVersion,
             },
             tx);
@@ -91,7 +91,7 @@ internal static class InstanceRepository
 
     private static string? Risk(WorkflowInstance instance) => instance.Classification?.Risk.ToString().ToLowerInvariant();
 
-    private static object Row(WorkflowInstance i, string fingerprint) => new
+    private static object Row(IDbConnection connection, WorkflowInstance i, string fingerprint) => new
     {
         Id = i.Id.ToString(),
         RequestId = i.Request.ClientRequestId, // the request_id column: the client's key
@@ -106,7 +106,7 @@ internal static class InstanceRepository
         i.Version,
         CreatedAt = Timestamps.ToText(i.CreatedAt),
         UpdatedAt = Timestamps.ToText(i.UpdatedAt),
-        State = Json.Serialize(i),
+        State = InstanceState.Encode(connection, i),
     };
 }
 

@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace ApprovalOrchestrator.Runtime.Messaging;
 
 /// <summary>
-/// Publishes committed outbox rows to the bus, oldest first, and marks them dispatched. A crash between publish and
-/// mark re-publishes the row: consumers dedup on the MessageId, which is the row id. A row that cannot be published
-/// (unknown type, unreadable body: at once; refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to
-/// <c>outbox_poison</c> with its reason (<see cref="OutboxPoison"/>) and the rows behind it go on.
+/// Publishes committed outbox rows to the bus, oldest first, and deletes them (marks them dispatched with
+/// <see cref="OutboxOptions.KeepDispatched"/>). A crash between publish and delete re-publishes the row: consumers
+/// dedup on the MessageId, which is the row id. A row that cannot be published (unknown type, unreadable body: at once;
+/// refused by the broker: after <see cref="OutboxOptions.MaxAttempts"/>) moves to <c>outbox_poison</c> with its reason
+/// (<see cref="OutboxPoison"/>) and the rows behind it go on.
 /// On a database several servers share, one dispatcher at a time holds the dispatch turn (a transaction-scoped lock the
 /// database releases if its node dies), so each row is published once and in order; the others poll for the turn.
 /// </summary>
@@ -206,7 +207,12 @@ public sealed class OutboxDispatcher(
             var now = Timestamps.ToText(clock.GetUtcNow());
             if (published.Count > 0)
             {
-                await connection.ExecuteAsync($"UPDATE outbox SET dispatched_at = @Now WHERE {SqlDialect.Of(connection).In("seq", "@Seqs")}", new { Now = now, Seqs = published.ToArray() }, tx);
+                // A published row has done its work (consumers dedup on its id through their inbox): deleting it keeps
+                // the outbox as small as what is still to send. Kept, marked, only when asked to (Outbox:KeepDispatched).
+                var seqs = SqlDialect.Of(connection).In("seq", "@Seqs");
+                await connection.ExecuteAsync(
+                    outboxOptions.Value.KeepDispatched ? $"UPDATE outbox SET dispatched_at = @Now WHERE {seqs}" : $"DELETE FROM outbox WHERE {seqs}",
+                    new { Now = now, Seqs = published.ToArray() }, tx);
             }
 
             foreach (var (seq, error) in failed)

@@ -11,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace ApprovalOrchestrator.Runtime.Notifications;
 
 /// <summary>
-/// Turns committed notification events into one delivery per configured receiver, then delivers the due ones: a 2xx
-/// answer marks it delivered; anything else (status, timeout, refused connection) schedules the next attempt with
-/// doubling backoff, and after <see cref="NotificationsOptions.MaxAttempts"/> the delivery is dead-lettered with the reason.
+/// Turns committed notification events into one delivery per configured receiver (an event no receiver wants is
+/// deleted), then delivers the due ones: a 2xx answer marks it delivered; anything else (status, timeout, refused
+/// connection) schedules the next attempt with doubling backoff, and after <see cref="NotificationsOptions.MaxAttempts"/>
+/// the delivery is dead-lettered with the reason.
 /// Delivery is at least once: receivers dedup on <c>X-AO-Event-Id</c>.
 /// </summary>
 public sealed class NotificationDispatcher(
@@ -62,17 +63,36 @@ public sealed class NotificationDispatcher(
             }
 
             var now = Timestamps.ToText(clock.GetUtcNow());
-            foreach (var (_, id, kind) in events)
+            var unwanted = new List<long>();
+            foreach (var (seq, id, kind) in events)
             {
-                foreach (var channel in await ChannelsAsync(connection, tx, id, kind))
+                var channels = await ChannelsAsync(connection, tx, id, kind);
+                foreach (var channel in channels)
                 {
                     await connection.ExecuteAsync(
                         "INSERT INTO notification_deliveries (event_id, channel, next_attempt_at) VALUES (@id, @channel, @now) ON CONFLICT (event_id, channel) DO NOTHING",
                         new { id, channel, now }, tx);
                 }
+
+                if (channels.Count == 0)
+                {
+                    unwanted.Add(seq);
+                }
             }
 
-            await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = events.Select(e => e.Seq).ToArray() }, tx);
+            // An event no receiver wants is never read again: deleted rather than kept as a copy of the request.
+            // (The rest are read by their deliveries, dead letters included.)
+            var wanted = events.Select(e => e.Seq).Except(unwanted).ToArray();
+            if (wanted.Length > 0)
+            {
+                await connection.ExecuteAsync($"UPDATE notification_events SET fanned_out_at = @now WHERE {database.Sql.In("seq", "@seqs")}", new { now, seqs = wanted }, tx);
+            }
+
+            if (unwanted.Count > 0)
+            {
+                await connection.ExecuteAsync($"DELETE FROM notification_events WHERE {database.Sql.In("seq", "@seqs")}", new { seqs = unwanted.ToArray() }, tx);
+            }
+
             return events.Count;
         });
 

@@ -42,9 +42,9 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     {
         await using var connection = await database.OpenAsync();
         var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(RequestListSql.Count(filter), filter.ToParameters(page)));
-        var rows = (await connection.QueryAsync<(string State, string CreatedAt, string Id)>(RequestListSql.Page(filter, page), filter.ToParameters(page))).ToList();
+        var rows = (await connection.QueryAsync<(object State, string CreatedAt, string Id)>(RequestListSql.Page(filter, page), filter.ToParameters(page))).ToList();
         var now = clock.GetUtcNow();
-        var items = rows.Take(page.Limit).Select(r => ToView(Json.Deserialize<WorkflowInstance>(r.State), [], now)).ToList();
+        var items = rows.Take(page.Limit).Select(r => ToView(InstanceState.Decode(r.State), [], now)).ToList();
         var next = rows.Count > page.Limit ? new PageCursor(rows[page.Limit - 1].CreatedAt, Guid.Parse(rows[page.Limit - 1].Id)).Encode() : null;
         return new Page<RequestView>(items, total, page.Offset, page.Limit, next, exact);
     }
@@ -75,13 +75,13 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
         var (total, exact) = Capped(await connection.ExecuteScalarAsync<int>(query.Count(), query.Parameters));
         var keys = (await connection.QueryAsync<(string Id, string DueAt)>(query.Page(), query.Parameters)).ToList();
         var shown = keys.Take(page.Limit).Select(k => k.Id).ToArray();
-        var states = (await connection.QueryAsync<(string TaskId, string State)>(
+        var states = (await connection.QueryAsync<(string TaskId, object State)>(
             $"SELECT t.id, i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id WHERE {database.Sql.In("t.id", "@shown")}", new { shown }))
             .ToDictionary(r => r.TaskId, r => r.State, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var items = shown.Where(states.ContainsKey).Select(id =>
         {
-            var instance = Json.Deserialize<WorkflowInstance>(states[id]);
+            var instance = InstanceState.Decode(states[id]);
             return ToTaskView(instance, instance.FindTask(Guid.Parse(id))!, now);
         }).ToList();
         var next = keys.Count > page.Limit ? new PageCursor(keys[page.Limit - 1].DueAt, Guid.Parse(keys[page.Limit - 1].Id)).Encode() : null;
@@ -95,14 +95,14 @@ public sealed class RequestQueries(Database database, TimeProvider clock)
     public async Task<(TaskView View, WorkflowInstance Instance)?> GetTaskAsync(Guid taskId)
     {
         await using var connection = await database.OpenAsync();
-        var state = await connection.QuerySingleOrDefaultAsync<string>(
+        var state = await connection.ExecuteScalarAsync<object>(
             "SELECT i.state FROM approval_tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = @id", new { id = taskId.ToString() });
-        if (state is null)
+        if (state is null or DBNull)
         {
             return null;
         }
 
-        var instance = Json.Deserialize<WorkflowInstance>(state);
+        var instance = InstanceState.Decode(state);
         return (ToTaskView(instance, instance.FindTask(taskId)!, clock.GetUtcNow()), instance);
     }
 

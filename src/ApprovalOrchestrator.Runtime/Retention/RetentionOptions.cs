@@ -14,7 +14,7 @@ public sealed class RetentionOptions
     /// <summary>Inbox rows (message ids already handled). Older redeliveries find a state that moved on and change nothing.</summary>
     public TimeSpan Inbox { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Outbox rows already published (undispatched rows are never purged).</summary>
+    /// <summary>Outbox rows already published, kept only with <c>Outbox:KeepDispatched</c> (undispatched rows are never purged).</summary>
     public TimeSpan DispatchedOutbox { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Budget counters, by the start of their window (a day's counter is read only on that UTC day).</summary>

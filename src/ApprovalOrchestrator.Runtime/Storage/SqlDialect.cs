@@ -29,6 +29,12 @@ public abstract class SqlDialect
     public abstract string SkipLocked { get; }
 
     /// <summary>
+    /// Whether instance states are stored compressed (a BLOB in the text column, <c>Engine/InstanceState</c>): on SQLite,
+    /// where a row is stored whole in its page; PostgreSQL keeps the JSON text (TOAST compresses long values itself).
+    /// </summary>
+    public virtual bool CompressesState => false;
+
+    /// <summary>
     /// Appended to a SELECT of a row another transaction's UPDATE must wait for (and that waits for such an UPDATE to
     /// commit, then reads the committed row): PostgreSQL's FOR SHARE. SQLite has one writer, so nothing to add.
     /// </summary>

@@ -54,7 +54,7 @@ public sealed class ApproverSeesExactActionTests
     [Fact]
     public async Task Notifications_and_bus_events_stay_redacted()
     {
-        await using var host = await OrchestratorHost.StartAsync();
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.KeepingSentMessages());
         var id = await host.SubmitOkAsync($"Email the invoice to {Attacker}.");
         await host.OpenTaskIdAsync(id);
 

@@ -153,7 +153,7 @@ public sealed class MayHaveRunTests(MayHaveRunTests.Fixture fixture) : IClassFix
         public async ValueTask InitializeAsync()
         {
             Gateway = await FakeGateway.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-            var settings = OrchestratorHost.WithGateway(Gateway.BaseUrl, Gateway.Token);
+            var settings = OrchestratorHost.KeepingSentMessages(OrchestratorHost.WithGateway(Gateway.BaseUrl, Gateway.Token));
             settings["Gateway:MaxResponseBytes"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Host = await OrchestratorHost.StartAsync(settings: settings);
         }

@@ -184,6 +184,22 @@ public sealed class RuntimeFloodTests
             await c.ExecuteAsync(
                 "INSERT INTO outbox (id, message_type, body, created_at, dispatched_at) VALUES (@A, 'retention.Done', '{}', @Old, @Old), (@B, 'retention.Recent', '{}', @Recent, @Recent)",
                 new { A = Guid.NewGuid().ToString(), B = Guid.NewGuid().ToString(), Old = Timestamps.ToText(now.AddDays(-3)), Recent = Timestamps.ToText(now.AddHours(-2)) }, tx);
+            // Notification events an earlier release kept after fanning them out: purged when no receiver had them,
+            // kept while a delivery still reads them.
+            foreach (var (kind, delivered) in new[] { ("retention.nobody", false), ("retention.hooked", true) })
+            {
+                var eventId = Guid.NewGuid().ToString();
+                await c.ExecuteAsync(
+                    "INSERT INTO notification_events (id, instance_id, kind, body, created_at, fanned_out_at) VALUES (@eventId, @instance, @kind, '{}', @Old, @Old)",
+                    new { eventId, instance = Guid.NewGuid().ToString(), kind, Old = Timestamps.ToText(now.AddDays(-3)) }, tx);
+                if (delivered)
+                {
+                    await c.ExecuteAsync(
+                        "INSERT INTO notification_deliveries (event_id, channel, status, next_attempt_at) VALUES (@eventId, 'webhook:http://127.0.0.1:9/', 'dead', @Old)",
+                        new { eventId, Old = Timestamps.ToText(now.AddDays(-3)) }, tx);
+                }
+            }
+
             return 0;
         });
 
@@ -194,6 +210,7 @@ public sealed class RuntimeFloodTests
         Assert.Equal(["recent"], await connection.QueryAsync<string>("SELECT reason FROM security_events WHERE path = '/retention'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM inbox WHERE consumer = 'retention'"));
         Assert.Equal(["retention.Recent"], await connection.QueryAsync<string>("SELECT message_type FROM outbox WHERE message_type LIKE 'retention.%'"));
+        Assert.Equal(["retention.hooked"], await connection.QueryAsync<string>("SELECT kind FROM notification_events WHERE kind LIKE 'retention.%'"));
     }
 
     [Fact]

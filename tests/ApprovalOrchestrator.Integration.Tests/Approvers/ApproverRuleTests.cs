@@ -205,7 +205,7 @@ public sealed class ApproverRuleTests
     [Fact]
     public async Task The_requester_withdraws_a_waiting_request_others_cannot_and_its_timer_is_cancelled()
     {
-        await using var host = await OrchestratorHost.StartAsync();
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.KeepingSentMessages());
         var id = await host.SubmitOkAsync(Amber, requester: "ron");
         await host.OpenTaskIdAsync(id);
 
@@ -256,7 +256,7 @@ public sealed class ApproverRuleTests
     [Fact]
     public async Task Escalation_republishes_approval_requested_and_resets_the_due_time()
     {
-        await using var host = await OrchestratorHost.StartAsync();
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.KeepingSentMessages());
         var id = await host.SubmitOkAsync(Amber, workflow: "fast-escalation");
         var taskId = await host.OpenTaskIdAsync(id);
         var firstDue = (await host.GetTaskAsync(taskId)).GetProperty("dueAt").GetDateTimeOffset();

@@ -16,7 +16,8 @@ internal static class BudgetKit
 
     public static async Task<OrchestratorHost> StartAsync(FakeGateway gateway, ShiftedClock clock, string? databasePath = null, IDictionary<string, string?>? extra = null)
     {
-        var settings = OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token);
+        // Budget tests read the completions the server sent from the outbox.
+        var settings = OrchestratorHost.KeepingSentMessages(OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -78,7 +78,7 @@ public sealed class GuardrailGatewayTests
     {
         await using var gateway = await FakeGateway.StartAsync(cancellationToken: Ct);
         gateway.Enqueue(FakeGateway.ChatPath, FakeResponse.Json(200, ChatAnswer($"The card on file is {Card}; mail {Email}.")));
-        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token));
+        await using var host = await OrchestratorHost.StartAsync(settings: OrchestratorHost.KeepingSentMessages(OrchestratorHost.WithGateway(gateway.BaseUrl, gateway.Token)));
 
         var id = await host.SubmitOkAsync($"Summarize the account of {Email}.");
         var done = await host.WaitForStatusAsync(id, "executed");
@@ -92,7 +92,7 @@ public sealed class GuardrailGatewayTests
 
         // The stored row: the request as submitted is kept (it holds the address), the answer's card never is.
         await using var connection = host.Database.Open();
-        var state = await connection.ExecuteScalarAsync<string>("SELECT state FROM instances WHERE id = @id", new { id = id.ToString() });
+        var state = Runtime.Engine.InstanceState.Text((await connection.ExecuteScalarAsync<object>("SELECT state FROM instances WHERE id = @id", new { id = id.ToString() }))!);
         Assert.Contains("[payment-card#1]", state);
         Assert.DoesNotContain(Card, state);
         Assert.DoesNotContain(CardDigits, state);

@@ -12,7 +12,13 @@ public sealed class NotificationErasureTests
     [Fact]
     public async Task Erasing_a_request_blanks_its_text_reason_and_comments_in_the_notification_events()
     {
-        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?> { ["AuditLog:Retention:agent-action-approval"] = "00:00:00" });
+        // A receiver that never answers (nothing listens on the discard port): its deliveries keep the events they read.
+        await using var host = await OrchestratorHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["AuditLog:Retention:agent-action-approval"] = "00:00:00",
+            ["Notifications:Webhooks:0:Url"] = "http://127.0.0.1:9/hook",
+            ["Notifications:Webhooks:0:Secret"] = "a-secret-of-sixteen-chars",
+        });
         var id = await host.SubmitOkAsync("Send the invoice to the vendor Zebulonquux.");
         var taskId = await host.OpenTaskIdAsync(id);
         var (decided, _) = await host.DecideAsync(taskId, "tom", "team-leads", "approve", comment: "Zebulonquux is fine.");

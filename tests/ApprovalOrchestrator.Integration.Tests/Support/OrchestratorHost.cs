@@ -111,6 +111,17 @@ public sealed class OrchestratorHost : IAsyncDisposable
         return new OrchestratorHost(app, databasePath, new Uri(address));
     }
 
+    /// <summary>
+    /// <paramref name="settings"/> (or none) plus <c>Outbox:KeepDispatched</c>: published outbox rows are kept, marked,
+    /// instead of deleted, for a test that reads what the server sent.
+    /// </summary>
+    public static Dictionary<string, string?> KeepingSentMessages(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        settings["Outbox:KeepDispatched"] = "true";
+        return settings;
+    }
+
     public static Dictionary<string, string?> WithGateway(string baseUrl, string token) => new()
     {
         ["Gateway:BaseUrl"] = baseUrl,

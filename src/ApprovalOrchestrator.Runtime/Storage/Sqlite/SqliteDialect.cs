@@ -14,6 +14,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => "";
 
+    public override bool CompressesState => true;
+
     public override string ForShare => "";
 
     public override string InsertionOrder => "rowid";
