@@ -91,6 +91,9 @@ internal sealed record Measurement(string Name, int Count, TimeSpan Wall, double
     /// </summary>
     public TimeSpan? Cpu { get; init; }
 
+    /// <summary>Bytes this process allocated during the window (same scope as <see cref="Cpu"/>); does not move with the load at all.</summary>
+    public long? Allocated { get; init; }
+
     public double PerSecond => Count / Wall.TotalSeconds;
 
     /// <summary>Nearest-rank percentile.</summary>
@@ -98,5 +101,6 @@ internal sealed record Measurement(string Name, int Count, TimeSpan Wall, double
 
     public override string ToString() =>
         $"{Name,-10} {Count,6} in {Wall.TotalSeconds,7:0.00} s = {PerSecond,8:0.0}/s   latency ms p50 {Percentile(50),7:0.0}  p95 {Percentile(95),7:0.0}  p99 {Percentile(99),7:0.0}  max {SortedLatenciesMs[^1],7:0.0}" +
-        (Cpu is { } cpu ? $"   process CPU {cpu.TotalMilliseconds / Count:0.00} ms per item" : "");
+        (Cpu is { } cpu ? $"   process CPU {cpu.TotalMilliseconds / Count:0.00} ms per item" : "") +
+        (Allocated is { } bytes ? $", {bytes / 1024.0 / Count:0.0} KB allocated per item" : "");
 }

@@ -75,7 +75,9 @@ public sealed class WorkflowEngine(
             var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
             await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
             await Telemetry.TraceContextRows.SaveAsync(connection, tx, start.State.Id);
-            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now, engineOptions.Value.ExecutesLocally);
+            var heads = new Audit.AuditHeads();
+            heads.New(start.State.Id);
+            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now, engineOptions.Value.ExecutesLocally, heads);
             // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
             await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
             if (!engineOptions.Value.ClassifiesAtIntake)
@@ -94,7 +96,7 @@ public sealed class WorkflowEngine(
 
             var started = await StartInStepAsync(connection, tx, classify, definition.Definition, now, slot);
             await InstanceRepository.UpdateAsync(connection, tx, started?.State ?? classify.State, start.State.Version);
-            var classified = await ApplyStepEffectsAsync(connection, tx, classify, started, definition.Definition, now);
+            var classified = await ApplyStepEffectsAsync(connection, tx, classify, started, definition.Definition, now, heads);
             Telemetry.StepTelemetry.Tag(span, classify.State, classify.Outcome);
             return SubmitResult.Created(classify.State, pending.And(classified) with { Publishes = true }) with { Classify = (start.State, classify, now), Started = started };
         }));
@@ -175,7 +177,7 @@ public sealed class WorkflowEngine(
             var started = await StartInStepAsync(connection, tx, step, definition.Definition, now, slot);
             await InstanceRepository.UpdateAsync(connection, tx, started?.State ?? step.State, instance.Version);
             await Execution.ExecutionLeases.FollowAsync(connection, tx, instance, step, now, leases.Value.Lease);
-            var work = await ApplyStepEffectsAsync(connection, tx, step, started, definition.Definition, now);
+            var work = await ApplyStepEffectsAsync(connection, tx, step, started, definition.Definition, now, new Audit.AuditHeads());
             return (step, work, instance, now, started);
         }));
 
@@ -217,16 +219,16 @@ public sealed class WorkflowEngine(
 
     /// <summary>The effects of <paramref name="step"/> and, when it was folded in, of the execution start that followed it.</summary>
     private async Task<PendingWork> ApplyStepEffectsAsync(
-        IDbConnection connection, IDbTransaction tx, StepResult step, StepResult? started, WorkflowDefinition definition, DateTimeOffset now)
+        IDbConnection connection, IDbTransaction tx, StepResult step, StepResult? started, WorkflowDefinition definition, DateTimeOffset now, Audit.AuditHeads heads)
     {
-        var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now, engineOptions.Value.ExecutesLocally);
+        var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now, engineOptions.Value.ExecutesLocally, heads);
         if (started is null)
         {
             return work;
         }
 
         await Execution.ExecutionLeases.FollowAsync(connection, tx, step.State, started, now, leases.Value.Lease);
-        var start = await ApplyEffectsAsync(connection, tx, started.State, started.Effects, now, engineOptions.Value.ExecutesLocally);
+        var start = await ApplyEffectsAsync(connection, tx, started.State, started.Effects, now, engineOptions.Value.ExecutesLocally, heads);
         var call = started.Effects.OfType<CallGateway>().SingleOrDefault();
         // The start replaces the queued execution: it is either under way after the commit or held by a halt.
         return (work with { Executions = [] }).And(start) with
@@ -238,7 +240,8 @@ public sealed class WorkflowEngine(
     // internal static: the pending benchmark seeds rows through exactly this code.
     // executesLocally: EngineOptions.ExecutesLocally (this process starts what the step asks to execute).
     internal static async Task<PendingWork> ApplyEffectsAsync(
-        IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now, bool executesLocally = false)
+        IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now, bool executesLocally = false,
+        Audit.AuditHeads? heads = null)
     {
         var armed = new List<TimerRow>();
         var cancelled = new List<string>();
@@ -249,7 +252,7 @@ public sealed class WorkflowEngine(
             switch (effect)
             {
                 case AppendAudit audit:
-                    await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data);
+                    await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data, heads);
                     break;
                 case ArmTimer arm:
                     armed.Add(await TimerRows.InsertAsync(connection, tx, new TimerRow(arm.Token, state.Id, arm.TaskId, arm.DueAt)));
