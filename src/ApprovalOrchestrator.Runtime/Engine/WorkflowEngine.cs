@@ -212,8 +212,11 @@ public sealed class WorkflowEngine(
             return null;
         }
 
+        // Its own span, named as the runner's start step would be, so a trace still shows where the start happened.
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("execute start", null);
         var halt = await Execution.ExecutionStart.HaltCoveringAsync(connection, tx, halts, step.State, definition);
         var start = WorkflowStateMachine.Apply(step.State, definition, new ExecutionStarting(run.Id, null, halt), now);
+        Telemetry.StepTelemetry.Tag(span, start.State, start.Outcome);
         return start.Outcome == StepOutcome.Applied ? start : null;
     }
 
