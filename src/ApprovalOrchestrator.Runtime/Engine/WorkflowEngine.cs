@@ -265,8 +265,9 @@ public sealed class WorkflowEngine(
                     cancelled.Add(cancel.Token);
                     break;
                 case RequestExecution when executesLocally:
-                    // Started by this process after the commit (LocalExecutions); if it dies first, the committed
-                    // `executing` state without a lease is what the recovery sweep looks for.
+                    // Started by this process after the commit (LocalExecutions), unless the step already folded the
+                    // start in (StartInStepAsync drops this then); if it dies first, the committed `executing` state
+                    // without a lease is what the recovery sweep looks for.
                     execute = true;
                     break;
                 case RequestExecution:
