@@ -41,8 +41,12 @@ internal static class Benches
         try
         {
             await windows["w"].RunAsync(i => bus.Publish(Green(run, "w", i)), timeout);
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
             var wall = await windows["m"].RunAsync(i => bus.Publish(Green(run, "m", i)), timeout);
-            return (new Measurement("workflows", requests, wall, windows["m"].LatenciesMs()), statuses);
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
+            cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            return (new Measurement("workflows", requests, wall, windows["m"].LatenciesMs()) { Cpu = cpu, Allocated = allocated }, statuses);
         }
         finally
         {

@@ -36,6 +36,8 @@ internal static class DecisionsBench
             gateway.Reset();
             var sent = new DateTimeOffset[tasks.Length];
             var answered = new double[tasks.Length];
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             var posts = new List<Task>(tasks.Length);
             for (var i = 0; i < tasks.Length; i++)
@@ -63,6 +65,8 @@ internal static class DecisionsBench
             await Task.WhenAll(posts);
             var offered = tasks.Length / clock.Elapsed.TotalSeconds;
             await gateway.WaitForRequestsAsync(FakeGateway.ChatPath, tasks.Length, options.Timeout);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
             var received = gateway.RequestsTo(FakeGateway.ChatPath)
                 .Select(r => (Index: IndexIn(r.RawBody, run), r.ReceivedAt))
                 .Where(r => r.Index >= 0)
@@ -76,7 +80,7 @@ internal static class DecisionsBench
                 throw new InvalidOperationException($"{latencies.Count(double.IsNaN)} approved requests never reached the Gateway.");
             }
 
-            var toCall = new Measurement("decision→call", tasks.Length, clock.Elapsed, latencies.Order().ToArray());
+            var toCall = new Measurement("decision→call", tasks.Length, clock.Elapsed, latencies.Order().ToArray()) { Cpu = cpu, Allocated = allocated };
             var http = new Measurement("decision HTTP", tasks.Length, clock.Elapsed, answered.Order().ToArray());
             Console.WriteLine(F($"           offered {offered:0.0} decisions/s"));
             Console.WriteLine(toCall);

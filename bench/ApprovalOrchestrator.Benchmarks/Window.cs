@@ -85,11 +85,22 @@ internal sealed class Window
 
 internal sealed record Measurement(string Name, int Count, TimeSpan Wall, double[] SortedLatenciesMs)
 {
+    /// <summary>
+    /// CPU this process spent during the window (server, fake Gateway and the integrator's bus together), when measured:
+    /// on a shared machine it moves far less with the load than the rate does.
+    /// </summary>
+    public TimeSpan? Cpu { get; init; }
+
+    /// <summary>Bytes this process allocated during the window (same scope as <see cref="Cpu"/>); does not move with the load at all.</summary>
+    public long? Allocated { get; init; }
+
     public double PerSecond => Count / Wall.TotalSeconds;
 
     /// <summary>Nearest-rank percentile.</summary>
     public double Percentile(double p) => SortedLatenciesMs[Math.Clamp((int)Math.Ceiling(p / 100 * SortedLatenciesMs.Length) - 1, 0, SortedLatenciesMs.Length - 1)];
 
     public override string ToString() =>
-        $"{Name,-10} {Count,6} in {Wall.TotalSeconds,7:0.00} s = {PerSecond,8:0.0}/s   latency ms p50 {Percentile(50),7:0.0}  p95 {Percentile(95),7:0.0}  p99 {Percentile(99),7:0.0}  max {SortedLatenciesMs[^1],7:0.0}";
+        $"{Name,-10} {Count,6} in {Wall.TotalSeconds,7:0.00} s = {PerSecond,8:0.0}/s   latency ms p50 {Percentile(50),7:0.0}  p95 {Percentile(95),7:0.0}  p99 {Percentile(99),7:0.0}  max {SortedLatenciesMs[^1],7:0.0}" +
+        (Cpu is { } cpu ? $"   process CPU {cpu.TotalMilliseconds / Count:0.00} ms per item" : "") +
+        (Allocated is { } bytes ? $", {bytes / 1024.0 / Count:0.0} KB allocated per item" : "");
 }

@@ -12,12 +12,22 @@ internal static class AuditWriter
 {
     public static async Task AppendAsync(
         IDbConnection connection, IDbTransaction tx, Guid instanceId, DefinitionRef definition,
-        string kind, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> data)
+        string kind, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> data, AuditHeads? heads = null)
     {
-        var head = await connection.QuerySingleOrDefaultAsync<(long Seq, string Hash)?>(
-            "SELECT seq, hash FROM audit_events WHERE instance_id = @id ORDER BY seq DESC LIMIT 1", new { id = instanceId.ToString() }, tx);
-        var seq = (int)(head?.Seq ?? 0) + 1;
-        var previous = head?.Hash ?? AuditChain.Genesis;
+        int seq;
+        string previous;
+        if (heads is not null && heads.TryGet(instanceId, out var known))
+        {
+            (seq, previous) = (known.Seq + 1, known.Hash);
+        }
+        else
+        {
+            var head = await connection.QuerySingleOrDefaultAsync<(long Seq, string Hash)?>(
+                "SELECT seq, hash FROM audit_events WHERE instance_id = @id ORDER BY seq DESC LIMIT 1", new { id = instanceId.ToString() }, tx);
+            seq = (int)(head?.Seq ?? 0) + 1;
+            previous = head?.Hash ?? AuditChain.Genesis;
+        }
+
         // Hash the instant exactly as it will be read back, so verification recomputes the same text.
         var stored = Timestamps.Parse(Timestamps.ToText(at));
         var atText = Timestamps.ToText(stored);
@@ -44,6 +54,7 @@ internal static class AuditWriter
                 Hash = hash,
             },
             tx);
+        heads?.Set(instanceId, seq, hash);
         var entry = LogEntries.ForRequestEvent(instanceId, seq, kind, actor, atText, definition.Id, definition.Version, definition.Hash, LogEntries.ContentHash(dataJson), previous, hash);
         await AuditLog.AppendAsync(connection, tx, LogEntries.RequestEvent, id.ToString(System.Globalization.CultureInfo.InvariantCulture), instanceId, entry);
     }

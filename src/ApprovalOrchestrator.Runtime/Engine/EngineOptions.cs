@@ -3,7 +3,8 @@ namespace ApprovalOrchestrator.Runtime.Engine;
 /// <summary>
 /// How a step hands on to the next piece. With <c>Engine:LocalHandoff</c> (the default), a node that has the next
 /// piece's role does it itself instead of sending itself a message: intake classifies in the submit's own transaction,
-/// and an execution a step asks for starts in this process right after the commit. Nothing durable is skipped: the
+/// and a step that asks for an execution records its start (lease included) in its own commit, the Gateway call
+/// following in this process right after it (<see cref="WorkflowEngine"/>, StartInStepAsync). Nothing durable is skipped: the
 /// committed state says what is due, and recovery nudges it over the bus if this process dies first. Off, every hop goes
 /// through the outbox and the bus (as when the roles are split across processes).
 /// </summary>

@@ -28,6 +28,8 @@ public sealed class WorkflowEngine(
     Microsoft.Extensions.Options.IOptions<Execution.ExecutionLeaseOptions> leases,
     Microsoft.Extensions.Options.IOptions<EngineOptions> engineOptions,
     Execution.LocalExecutions localExecutions,
+    Controls.HaltBoard halts,
+    RunIdentity run,
     TimeProvider clock,
     ILogger<WorkflowEngine> logger)
 {
@@ -59,6 +61,7 @@ public sealed class WorkflowEngine(
             requesterGroups is { Count: > 0 } ? requesterGroups.ToArray() : null);
         var fingerprint = Fingerprint(request, workflowId);
 
+        using var slot = localExecutions.Reserve();
         var result = await WithRetriesAsync(() => database.InStepTransactionAsync(async (connection, tx) =>
         {
             if (await InstanceRepository.FindByRequestIdAsync(connection, tx, request.Requester, request.ClientRequestId) is { } existing)
@@ -72,7 +75,9 @@ public sealed class WorkflowEngine(
             var start = WorkflowStateMachine.Start(Guid.CreateVersion7(now), request, definition.Ref, now);
             await InstanceRepository.InsertAsync(connection, tx, start.State, fingerprint);
             await Telemetry.TraceContextRows.SaveAsync(connection, tx, start.State.Id);
-            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now, engineOptions.Value.ExecutesLocally);
+            var heads = new Audit.AuditHeads();
+            heads.New(start.State.Id);
+            var pending = await ApplyEffectsAsync(connection, tx, start.State, start.Effects, now, engineOptions.Value.ExecutesLocally, heads);
             // Accepted before classify: the outbox publishes in commit order, so integrators hear "accepted" before "completed".
             await Outbox.AddAsync(connection, tx, OutcomeMessages.Accepted(start.State), now, DeterministicId.Create(start.State.Id, "accepted"));
             if (!engineOptions.Value.ClassifiesAtIntake)
@@ -89,16 +94,21 @@ public sealed class WorkflowEngine(
                 throw new InvalidOperationException($"Classifying a new instance was refused: {classify.Message}");
             }
 
-            await InstanceRepository.UpdateAsync(connection, tx, classify.State, start.State.Version);
-            var classified = await ApplyEffectsAsync(connection, tx, classify.State, classify.Effects, now, engineOptions.Value.ExecutesLocally);
+            var started = await StartInStepAsync(connection, tx, classify, definition.Definition, now, slot);
+            await InstanceRepository.UpdateAsync(connection, tx, started?.State ?? classify.State, start.State.Version);
+            var classified = await ApplyStepEffectsAsync(connection, tx, classify, started, definition.Definition, now, heads);
             Telemetry.StepTelemetry.Tag(span, classify.State, classify.Outcome);
-            return SubmitResult.Created(classify.State, pending.And(classified) with { Publishes = true }) with { Classify = (start.State, classify, now) };
+            return SubmitResult.Created(classify.State, pending.And(classified) with { Publishes = true }) with { Classify = (start.State, classify, now), Started = started };
         }));
 
-        AfterCommit(result.Pending);
+        AfterCommit(result.Pending, slot);
         if (result.Classify is { } classify)
         {
             Telemetry.StepTelemetry.RecordCommitted(classify.Before, classify.Step, classify.At);
+            if (result.Started is { } started)
+            {
+                Telemetry.StepTelemetry.RecordCommitted(classify.Step.State, started, classify.At);
+            }
         }
 
         return result;
@@ -128,18 +138,19 @@ public sealed class WorkflowEngine(
         // The step's span joins the request's trace even when an HTTP decision or a timer started it; outbox rows
         // written inside it carry that trace on to the next consumer.
         using var span = Telemetry.OrchestratorTelemetry.StartSpan("step", await Telemetry.TraceContextRows.FindAsync(database, instanceId));
-        var (result, pending, before, at) = await WithRetriesAsync(() => database.InStepTransactionAsync<(StepResult?, PendingWork, WorkflowInstance?, DateTimeOffset)>(async (connection, tx) =>
+        using var slot = localExecutions.Reserve();
+        var (result, pending, before, at, started) = await WithRetriesAsync(() => database.InStepTransactionAsync<(StepResult?, PendingWork, WorkflowInstance?, DateTimeOffset, StepResult?)>(async (connection, tx) =>
         {
             var now = clock.GetUtcNow();
             if (inbox is not null && !await Inbox.TryClaimAsync(connection, tx, inbox, now))
             {
-                return (null, PendingWork.None, null, now);
+                return (null, PendingWork.None, null, now, null);
             }
 
             var instance = await InstanceRepository.LoadAsync(connection, tx, instanceId);
             if (instance is null)
             {
-                return (null, PendingWork.None, null, now);
+                return (null, PendingWork.None, null, now, null);
             }
 
             var definition = await definitions.GetAsync(instance.Definition.Id, instance.Definition.Version)
@@ -160,32 +171,80 @@ public sealed class WorkflowEngine(
                     logger.LogDebug("Instance {Id}: {Event} ignored: {Why}", instanceId, @event.GetType().Name, step.Message);
                 }
 
-                return (step, PendingWork.None, instance, now);
+                return (step, PendingWork.None, instance, now, null);
             }
 
-            await InstanceRepository.UpdateAsync(connection, tx, step.State, instance.Version);
+            var started = await StartInStepAsync(connection, tx, step, definition.Definition, now, slot);
+            await InstanceRepository.UpdateAsync(connection, tx, started?.State ?? step.State, instance.Version);
             await Execution.ExecutionLeases.FollowAsync(connection, tx, instance, step, now, leases.Value.Lease);
-            var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now, engineOptions.Value.ExecutesLocally);
-            return (step, work, instance, now);
+            var work = await ApplyStepEffectsAsync(connection, tx, step, started, definition.Definition, now, new Audit.AuditHeads());
+            return (step, work, instance, now, started);
         }));
 
-        AfterCommit(pending);
+        AfterCommit(pending, slot);
         if (result is not null)
         {
             Telemetry.StepTelemetry.Tag(span, result.State, result.Outcome);
             if (result.Outcome == StepOutcome.Applied && before is not null)
             {
                 Telemetry.StepTelemetry.RecordCommitted(before, result, at);
+                if (started is not null)
+                {
+                    Telemetry.StepTelemetry.RecordCommitted(result.State, started, at);
+                }
             }
         }
 
         return result;
     }
 
+    /// <summary>
+    /// Folds the execution start into the step that asks for it, when this process executes and one of its execution
+    /// slots is free: the same start step the runner would commit next (kill switch read in this transaction, budgets
+    /// counted, the lease written by <see cref="Execution.ExecutionLeases.FollowAsync"/>), so the Gateway call begins right
+    /// after this commit. Null: no start here (the execution is queued after the commit as before).
+    /// </summary>
+    private async Task<StepResult?> StartInStepAsync(
+        IDbConnection connection, IDbTransaction tx, StepResult step, WorkflowDefinition definition, DateTimeOffset now, Execution.LocalExecutions.Reservation slot)
+    {
+        if (!engineOptions.Value.ExecutesLocally || step.State.Execution is not null || !step.Effects.Any(e => e is RequestExecution) || !slot.TryTake())
+        {
+            return null;
+        }
+
+        // Its own span, named as the runner's start step would be, so a trace still shows where the start happened.
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("execute start", null);
+        var halt = await Execution.ExecutionStart.HaltCoveringAsync(connection, tx, halts, step.State, definition);
+        var start = WorkflowStateMachine.Apply(step.State, definition, new ExecutionStarting(run.Id, null, halt), now);
+        Telemetry.StepTelemetry.Tag(span, start.State, start.Outcome);
+        return start.Outcome == StepOutcome.Applied ? start : null;
+    }
+
+    /// <summary>The effects of <paramref name="step"/> and, when it was folded in, of the execution start that followed it.</summary>
+    private async Task<PendingWork> ApplyStepEffectsAsync(
+        IDbConnection connection, IDbTransaction tx, StepResult step, StepResult? started, WorkflowDefinition definition, DateTimeOffset now, Audit.AuditHeads heads)
+    {
+        var work = await ApplyEffectsAsync(connection, tx, step.State, step.Effects, now, engineOptions.Value.ExecutesLocally, heads);
+        if (started is null)
+        {
+            return work;
+        }
+
+        await Execution.ExecutionLeases.FollowAsync(connection, tx, step.State, started, now, leases.Value.Lease);
+        var start = await ApplyEffectsAsync(connection, tx, started.State, started.Effects, now, engineOptions.Value.ExecutesLocally, heads);
+        var call = started.Effects.OfType<CallGateway>().SingleOrDefault();
+        // The start replaces the queued execution: it is either under way after the commit or held by a halt.
+        return (work with { Executions = [] }).And(start) with
+        {
+            Started = call is null ? [] : [new Execution.StartedExecution(started.State, call, definition, System.Diagnostics.Activity.Current?.Id)],
+        };
+    }
+
     // internal static: the pending benchmark seeds rows through exactly this code.
     // executesLocally: EngineOptions.ExecutesLocally (this process starts what the step asks to execute).
     internal static async Task<PendingWork> ApplyEffectsAsync(
-        IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now, bool executesLocally = false)
+        IDbConnection connection, IDbTransaction tx, WorkflowInstance state, IReadOnlyList<WorkflowEffect> effects, DateTimeOffset now, bool executesLocally = false,
+        Audit.AuditHeads? heads = null)
     {
         var armed = new List<TimerRow>();
         var cancelled = new List<string>();
@@ -196,7 +255,7 @@ public sealed class WorkflowEngine(
             switch (effect)
             {
                 case AppendAudit audit:
-                    await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data);
+                    await Audit.AuditWriter.AppendAsync(connection, tx, state.Id, state.Definition, audit.Kind, audit.Actor, now, audit.Data, heads);
                     break;
                 case ArmTimer arm:
                     armed.Add(await TimerRows.InsertAsync(connection, tx, new TimerRow(arm.Token, state.Id, arm.TaskId, arm.DueAt)));
@@ -206,8 +265,9 @@ public sealed class WorkflowEngine(
                     cancelled.Add(cancel.Token);
                     break;
                 case RequestExecution when executesLocally:
-                    // Started by this process after the commit (LocalExecutions); if it dies first, the committed
-                    // `executing` state without a lease is what the recovery sweep looks for.
+                    // Started by this process after the commit (LocalExecutions), unless the step already folded the
+                    // start in (StartInStepAsync drops this then); if it dies first, the committed `executing` state
+                    // without a lease is what the recovery sweep looks for.
                     execute = true;
                     break;
                 case RequestExecution:
@@ -241,8 +301,13 @@ public sealed class WorkflowEngine(
         return new PendingWork(armed, cancelled, publishes, execute ? [state.Id] : []);
     }
 
-    private void AfterCommit(PendingWork pending)
+    private void AfterCommit(PendingWork pending, Execution.LocalExecutions.Reservation? slot = null)
     {
+        foreach (var started in pending.Started)
+        {
+            localExecutions.RunStarted(started, slot!);
+        }
+
         foreach (var id in pending.Executions)
         {
             localExecutions.Enqueue(id, System.Diagnostics.Activity.Current?.Id);
@@ -291,8 +356,14 @@ public sealed class WorkflowEngine(
     {
         public static readonly PendingWork None = new([], [], false, []);
 
+        /// <summary>Executions whose start this step committed (at most one), run after the commit under the step's slot.</summary>
+        public IReadOnlyList<Execution.StartedExecution> Started { get; init; } = [];
+
         public PendingWork And(PendingWork next) =>
-            new([.. Armed, .. next.Armed], [.. Cancelled, .. next.Cancelled], Publishes || next.Publishes, [.. Executions, .. next.Executions]);
+            new([.. Armed, .. next.Armed], [.. Cancelled, .. next.Cancelled], Publishes || next.Publishes, [.. Executions, .. next.Executions])
+            {
+                Started = [.. Started, .. next.Started],
+            };
     }
 
     /// <summary>What a submit came to.</summary>
@@ -302,6 +373,9 @@ public sealed class WorkflowEngine(
 
         /// <summary>The classification done at intake, for its telemetry after the commit.</summary>
         internal (WorkflowInstance Before, StepResult Step, DateTimeOffset At)? Classify { get; init; }
+
+        /// <summary>The execution start folded into the submit's transaction, if any.</summary>
+        internal StepResult? Started { get; init; }
 
         internal static SubmitResult Created(WorkflowInstance instance, PendingWork pending) => new(SubmitKind.Created, instance, null, []) { Pending = pending };
 

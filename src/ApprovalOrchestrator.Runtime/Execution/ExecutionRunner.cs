@@ -28,31 +28,13 @@ public sealed class ExecutionRunner(
     {
         // Under the consumer's span, so the start, the Gateway call (HttpClient's span) and the finish nest in one place.
         using var span = Telemetry.OrchestratorTelemetry.StartSpan("execute", null);
-        var timeout = TimeSpan.Zero;
-        var requiresApproval = false;
-        RouteGateway? routeGateway = null;
-        string? routeName = null;
-        Core.Guardrails.GuardrailPolicy? guardrails = null;
+        CallPlan? plan = null;
         var step = await engine.ApplyAsync(
             instanceId,
             async (connection, tx, instance, definition) =>
             {
-                timeout = definition.Execution.Timeout;
-                if (instance.Classification is { } c)
-                {
-                    var route = definition.RouteFor(c.Route);
-                    requiresApproval = route.Action == RouteAction.Approve;
-                    routeGateway = route.Gateway;
-                    routeName = route.Name;
-                    guardrails = Core.Guardrails.GuardrailEvaluator.PolicyFor(definition, c.Route);
-                }
-
-                // The kill switch, against the stored halts in this transaction (under the control row's share lock on
-                // PostgreSQL): no start commits after a halt covering it committed, on any node. The board only spares
-                // the read of the halts when nothing changed since it last looked.
-                var halt = instance.Status == InstanceStatus.Executing
-                    ? Controls.HaltTargets.Covering(await Controls.HaltRows.InForceForStartAsync(connection, tx, halts.Current), instance, definition)
-                    : null;
+                plan = CallPlan.For(instance, definition);
+                var halt = await ExecutionStart.HaltCoveringAsync(connection, tx, halts, instance, definition);
                 return new ExecutionStarting(run.Id, await ClaimIfAbandonedAsync(connection, tx, instance), halt);
             },
             inbox,
@@ -62,7 +44,23 @@ public sealed class ExecutionRunner(
             return;
         }
 
-        var state = step.State;
+        await CallAndFinishAsync(step.State, call, plan!);
+    }
+
+    /// <summary>
+    /// An execution whose start (lease included) the step that asked for it already committed in this process
+    /// (<see cref="LocalExecutions"/>): the call and the outcome, as after the start step above.
+    /// </summary>
+    public async Task RunStartedAsync(StartedExecution started)
+    {
+        using var span = Telemetry.OrchestratorTelemetry.StartSpan("execute", null);
+        await CallAndFinishAsync(started.State, started.Call, CallPlan.For(started.State, started.Definition));
+    }
+
+    private async Task CallAndFinishAsync(WorkflowInstance state, CallGateway call, CallPlan plan)
+    {
+        var instanceId = state.Id;
+        var (timeout, requiresApproval, routeGateway, routeName, guardrails) = plan;
         // What leaves: the guardrails' redacted request, the same value the approvers' action hash covers.
         var request = SentAction.Of(state);
         var gatewayCall = new GatewayCall(
@@ -129,6 +127,21 @@ public sealed class ExecutionRunner(
             outcome.Runtime,
             outcome.ResponseGuardrails);
         await engine.ApplyAsync(instanceId, (_, _) => new ExecutionFinished(call.Attempt, result), null, CancellationToken.None);
+    }
+
+    /// <summary>What the call needs from the pinned definition and the classification, read once per execution.</summary>
+    private sealed record CallPlan(TimeSpan Timeout, bool RequiresApproval, RouteGateway? Gateway, string? RouteName, Core.Guardrails.GuardrailPolicy? Guardrails)
+    {
+        public static CallPlan For(WorkflowInstance instance, WorkflowDefinition definition)
+        {
+            if (instance.Classification is not { } c)
+            {
+                return new CallPlan(definition.Execution.Timeout, false, null, null, null);
+            }
+
+            var route = definition.RouteFor(c.Route);
+            return new CallPlan(definition.Execution.Timeout, route.Action == RouteAction.Approve, route.Gateway, route.Name, Core.Guardrails.GuardrailEvaluator.PolicyFor(definition, c.Route));
+        }
     }
 
     /// <summary>
